@@ -1,0 +1,238 @@
+"""Round-trip the caller's container: take rows by position and give back the same type.
+
+Supported: numpy arrays (any dtype), scipy.sparse matrices and arrays (the format is kept),
+pandas and polars DataFrames and Series through narwhals (index labels, column names and every
+dtype kept), and Python lists. Dispatch is by real type (``isinstance`` or narwhals'
+``is_*`` helpers), never by class name.
+
+Synthetic rows (made by generative samplers) are built as copies of their parent row whose
+numeric columns are replaced; integer columns are rounded and clipped to their dtype, and
+booleans, categories, strings and datetimes keep the parent's value. In pandas, synthetic rows
+get integer index labels counting up from ``max(index) + 1`` when the index is integer, and
+string labels ``"synthetic_0"``, ``"synthetic_1"``, ... otherwise (with leading underscores added
+until no label collides with an existing one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import scipy.sparse as sp
+
+from .exceptions import InvalidDataError
+
+__all__ = [
+    "is_frame",
+    "is_series",
+    "n_rows",
+    "numeric_column_positions",
+    "numeric_values",
+    "replace_tail",
+    "shape_2d",
+    "take_rows",
+    "target_to_numpy",
+]
+
+
+def is_frame(X: Any) -> bool:
+    return bool(nw.dependencies.is_into_dataframe(X))
+
+
+def is_series(X: Any) -> bool:
+    return bool(nw.dependencies.is_into_series(X))
+
+
+def n_rows(X: Any) -> int:
+    if isinstance(X, np.ndarray) or sp.issparse(X):
+        return int(X.shape[0]) if X.ndim > 0 else 0
+    if is_frame(X) or is_series(X):
+        return len(X)
+    return len(X)
+
+
+def shape_2d(X: Any, *, name: str = "X") -> tuple[int, int]:
+    """Return ``(n_samples, n_features)`` or raise in the user's terms."""
+    if is_frame(X):
+        shape = (len(X), len(nw.from_native(X, eager_only=True).columns))
+    elif sp.issparse(X):
+        shape = tuple(X.shape)
+    elif is_series(X):
+        raise InvalidDataError(
+            f"{name} must be 2-D (n_samples, n_features); got a Series of length {len(X)}. "
+            f"Pass a DataFrame, e.g. series.to_frame()."
+        )
+    else:
+        arr = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+        shape = arr.shape
+    if len(shape) != 2:
+        raise InvalidDataError(
+            f"{name} must be 2-D (n_samples, n_features); got shape {shape}. "
+            f"Use X.reshape(-1, 1) if it holds a single feature."
+        )
+    if shape[0] == 0:
+        raise InvalidDataError(f"{name} is empty (0 samples); resampling needs at least one row.")
+    return int(shape[0]), int(shape[1])
+
+
+def take_rows(X: Any, indices: np.ndarray) -> Any:
+    """Rows of ``X`` at ``indices`` (positions), in the same container type."""
+    if isinstance(X, np.ndarray):
+        return np.take(X, indices, axis=0)
+    if sp.issparse(X):
+        fmt = X.format
+        rows = X.tocsr()[indices] if fmt not in ("csr", "csc") else X[indices]
+        return rows.asformat(fmt)
+    if is_frame(X):
+        return nw.to_native(nw.from_native(X, eager_only=True)[indices])
+    if is_series(X):
+        return nw.to_native(nw.from_native(X, series_only=True)[indices])
+    return [X[i] for i in indices.tolist()]
+
+
+def target_to_numpy(y: Any) -> np.ndarray:
+    """Labels as a numpy array (1-D, or 2-D for indicators), without touching the caller's y."""
+    if isinstance(y, np.ndarray):
+        return y
+    if is_series(y):
+        return _series_to_numpy(y)
+    if is_frame(y):
+        return nw.from_native(y, eager_only=True).to_numpy()
+    if sp.issparse(y):
+        return y.toarray()
+    arr = np.asarray(y)
+    if arr.dtype.kind in "US":
+        return arr.astype(object)
+    return arr
+
+
+def _series_to_numpy(y: Any) -> np.ndarray:
+    if nw.dependencies.is_pandas_series(y) and y.dtype == "category":
+        codes = y.cat.codes.to_numpy()
+        categories = np.asarray(y.cat.categories, dtype=object)
+        out = np.empty(len(y), dtype=object)
+        missing = codes < 0
+        out[~missing] = categories[codes[~missing]]
+        out[missing] = None
+        return out
+    s = nw.from_native(y, series_only=True)
+    if s.dtype == nw.Boolean and not s.null_count():
+        return s.to_numpy().astype(bool)
+    if s.dtype.is_integer() and not s.null_count():
+        return s.to_numpy().astype(np.int64, copy=False)
+    return s.to_numpy()
+
+
+def numeric_column_positions(X: Any) -> list[int]:
+    """Positions of the columns that hold numbers (ints or floats, not booleans)."""
+    if is_frame(X):
+        schema = nw.from_native(X, eager_only=True).schema
+        return [i for i, dt in enumerate(schema.values()) if dt.is_numeric()]
+    arr = X if isinstance(X, np.ndarray) or sp.issparse(X) else np.asarray(X)
+    if arr.dtype.kind in "iuf":
+        return list(range(arr.shape[1]))
+    return []
+
+
+def numeric_values(X: Any, columns: list[int]) -> np.ndarray | sp.csr_matrix:
+    """The given columns as float64 (sparse stays sparse); missing values become NaN."""
+    if sp.issparse(X):
+        return sp.csr_matrix(X, dtype=np.float64)[:, columns]
+    if is_frame(X):
+        frame = nw.from_native(X, eager_only=True)
+        names = [frame.columns[i] for i in columns]
+        out = np.empty((len(frame), len(names)), dtype=np.float64)
+        for j, name in enumerate(names):
+            out[:, j] = frame[name].cast(nw.Float64).fill_null(float("nan")).to_numpy()
+        return out
+    arr = X if isinstance(X, np.ndarray) else np.asarray(X)
+    return np.asarray(arr[:, columns], dtype=np.float64)
+
+
+def replace_tail(X_res: Any, columns: list[int], values: Any, like: Any) -> Any:
+    """Overwrite ``columns`` of the last ``len(values)`` rows of ``X_res`` with ``values``.
+
+    ``X_res`` is a fresh container made by :func:`take_rows` (never the caller's). In pandas,
+    the tail also gets synthetic index labels (see the module docstring).
+    """
+    n_new = values.shape[0]
+    if n_new == 0:
+        return X_res
+    if isinstance(X_res, np.ndarray):
+        X_res[X_res.shape[0] - n_new :, columns] = _cast_like(np.asarray(values), X_res.dtype)
+        return X_res
+    if sp.issparse(X_res):
+        head = X_res.tocsr()[: X_res.shape[0] - n_new]
+        tail = sp.csr_matrix(_cast_like(np.asarray(values), X_res.dtype))
+        return sp.vstack([head, tail], format=X_res.format)
+    if is_frame(X_res):
+        return _replace_tail_frame(X_res, columns, np.asarray(values), like)
+    arr = np.asarray(X_res)
+    arr[arr.shape[0] - n_new :, columns] = _cast_like(np.asarray(values), arr.dtype)
+    return arr.tolist()
+
+
+def _cast_like(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return np.clip(np.rint(values), info.min, info.max).astype(dtype)
+    return values.astype(dtype, copy=False)
+
+
+def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like: Any) -> Any:
+    frame = nw.from_native(X_res, eager_only=True)
+    n_head = len(frame) - values.shape[0]
+    replaced = []
+    for j, pos in enumerate(columns):
+        name = frame.columns[pos]
+        col = frame[name]
+        tail = values[:, j]
+        if col.dtype.is_integer():
+            tail = np.rint(tail)
+        head = col[:n_head].cast(nw.Float64).fill_null(float("nan")).to_numpy()
+        full = nw.new_series(name, np.concatenate([head, tail]), nw.Float64, backend=frame.implementation)
+        replaced.append(_cast_series(full, col))
+    out = nw.to_native(frame.with_columns(replaced))
+    return relabel_tail(out, values.shape[0], like)
+
+
+def _cast_series(full: Any, original: Any) -> Any:
+    native = nw.to_native(original)
+    if nw.dependencies.is_pandas_series(native):
+        import pandas as pd  # present: the caller gave us a pandas object
+
+        values = full.to_numpy()
+        np_dtype = np.dtype(getattr(native.dtype, "numpy_dtype", native.dtype))
+        if np_dtype.kind in "iu":
+            info = np.iinfo(np_dtype)
+            values = np.clip(values, info.min, info.max)
+        if isinstance(native.dtype, np.dtype):
+            arr = values.astype(native.dtype)
+        else:
+            arr = pd.array(values, dtype=native.dtype)
+        return nw.from_native(pd.Series(arr, name=native.name, index=native.index), series_only=True)
+    if original.dtype.is_integer():
+        full = full.fill_nan(None)
+    return full.cast(original.dtype)
+
+
+def relabel_tail(X_res: Any, n_new: int, like: Any) -> Any:
+    """Give the last ``n_new`` rows of a pandas object labels that cannot collide (see above)."""
+    if n_new == 0 or not (nw.dependencies.is_pandas_dataframe(X_res) or nw.dependencies.is_pandas_series(X_res)):
+        return X_res
+    import pandas as pd
+
+    index = like.index
+    if pd.api.types.is_integer_dtype(index.dtype):
+        start = int(index.max()) + 1 if len(index) else 0
+        new = pd.RangeIndex(start, start + n_new)
+    else:
+        prefix = "synthetic_"
+        existing = set(index.astype(str))
+        while any(label.startswith(prefix) for label in existing):
+            prefix = "_" + prefix
+        new = pd.Index([f"{prefix}{i}" for i in range(n_new)], dtype=object)
+    head = X_res.index[: len(X_res) - n_new]
+    X_res.index = head.append(new)
+    return X_res

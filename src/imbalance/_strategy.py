@@ -1,0 +1,180 @@
+"""Resolve ``sampling_strategy`` into final per-class counts, one pure function per form.
+
+Every form imbalanced-learn accepts is accepted here with the same meaning; the result,
+``target_counts``, maps *every* class to the number of rows it has after resampling, so it
+means the same thing for over-, under- and cleaning samplers.
+
+Ties (two classes with the same count) are broken by label order: "the minority class" is the
+smallest label among the rarest classes. (imbalanced-learn breaks ties by the order in which
+labels first appear in y, which changes when rows are shuffled.)
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ._typing import SamplingKind
+from .exceptions import InvalidParameterError, SamplingStrategyError
+
+__all__ = ["STRATEGY_NAMES", "resolve_sampling_strategy"]
+
+STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority", "all")
+
+_VERB = {"over": "over-sampling", "under": "under-sampling", "clean": "cleaning"}
+
+
+def resolve_sampling_strategy(
+    sampling_strategy: Any,
+    class_counts: Mapping[Any, int],
+    *,
+    kind: SamplingKind,
+    labels: np.ndarray | None = None,
+) -> dict[Any, int]:
+    """Final number of rows of every class after resampling.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable
+        As documented on the samplers (imbalanced-learn's meanings).
+    class_counts : dict of {class_label: int}
+        Number of rows of each class in the data, in label order.
+    kind : {"over", "under", "clean"}
+        Over-samplers only add rows, under-samplers and cleaners only remove rows.
+    labels : ndarray of shape (n_samples,), default=None
+        The labels, passed to a callable ``sampling_strategy``.
+
+    Returns
+    -------
+    target_counts : dict of {class_label: int}
+        Every class of ``class_counts``, mapped to its count after resampling.
+    """
+    counts = dict(class_counts)
+    if len(counts) < 2:
+        only = next(iter(counts), None)
+        raise SamplingStrategyError(
+            f"y holds one class only ({only!r}); resampling needs at least two classes. "
+            "Check the target column, or that the split did not leave one class alone."
+        )
+    if isinstance(sampling_strategy, str):
+        return _from_name(sampling_strategy, counts, kind)
+    if isinstance(sampling_strategy, numbers.Real) and not isinstance(sampling_strategy, bool):
+        return _from_ratio(float(sampling_strategy), counts, kind)
+    if isinstance(sampling_strategy, Mapping):
+        return _from_dict(sampling_strategy, counts, kind)
+    if callable(sampling_strategy):
+        return _from_callable(sampling_strategy, counts, kind, labels)
+    raise InvalidParameterError(
+        "sampling_strategy must be a float, one of "
+        f"{', '.join(map(repr, STRATEGY_NAMES))}, a dict {{class: count}} or a callable; "
+        f"got {sampling_strategy!r}."
+    )
+
+
+def _from_name(name: str, counts: dict[Any, int], kind: SamplingKind) -> dict[Any, int]:
+    if name not in STRATEGY_NAMES:
+        raise InvalidParameterError(
+            f"sampling_strategy={name!r} is not a known strategy; use one of "
+            f"{', '.join(map(repr, STRATEGY_NAMES))}, a float, a dict or a callable."
+        )
+    minority = min(counts, key=counts.__getitem__)
+    majority = max(counts, key=counts.__getitem__)
+    auto = "not majority" if kind == "over" else "not minority"
+    name = auto if name == "auto" else name
+    if (kind == "over" and name == "majority") or (kind != "over" and name == "minority"):
+        raise SamplingStrategyError(
+            f"sampling_strategy={name!r} cannot be used for {_VERB[kind]}: it would "
+            f"{'grow the majority' if kind == 'over' else 'shrink the minority'} class. "
+            f"Use 'auto' or name the classes in a dict."
+        )
+    chosen = {
+        "minority": [minority],
+        "majority": [majority],
+        "not minority": [c for c in counts if c != minority],
+        "not majority": [c for c in counts if c != majority],
+        "all": list(counts),
+    }[name]
+    goal = counts[majority] if kind == "over" else counts[minority]
+    return {c: (goal if c in chosen else n) for c, n in counts.items()}
+
+
+def _from_ratio(ratio: float, counts: dict[Any, int], kind: SamplingKind) -> dict[Any, int]:
+    if len(counts) != 2:
+        raise SamplingStrategyError(
+            f"sampling_strategy={ratio!r} (a float) is only defined for two classes; y has "
+            f"{len(counts)} ({', '.join(map(repr, counts))}). Pass a dict {{class: count}} instead."
+        )
+    if kind == "clean":
+        raise SamplingStrategyError(
+            f"sampling_strategy={ratio!r}: cleaning samplers take a string or a list of classes, "
+            "not a ratio."
+        )
+    if not 0.0 < ratio <= 1.0:
+        raise InvalidParameterError(
+            f"sampling_strategy={ratio!r} must be a ratio in (0, 1]: the size of the minority "
+            "class divided by the size of the majority class after resampling."
+        )
+    minority = min(counts, key=counts.__getitem__)
+    majority = max(counts, key=counts.__getitem__)
+    if kind == "over":
+        goal = int(counts[majority] * ratio)
+        if goal < counts[minority]:
+            raise SamplingStrategyError(
+                f"sampling_strategy={ratio!r} asks class {minority!r} to shrink from "
+                f"{counts[minority]} to {goal} rows, but an over-sampler only adds rows. "
+                f"Use a ratio >= {counts[minority] / counts[majority]:.4g}, or an under-sampler."
+            )
+        return {c: (goal if c == minority else n) for c, n in counts.items()}
+    goal = int(counts[minority] / ratio)
+    if goal > counts[majority]:
+        raise SamplingStrategyError(
+            f"sampling_strategy={ratio!r} asks class {majority!r} to grow from "
+            f"{counts[majority]} to {goal} rows, but an under-sampler only removes rows. "
+            f"Use a ratio >= {counts[minority] / counts[majority]:.4g}, or an over-sampler."
+        )
+    return {c: (goal if c == majority else n) for c, n in counts.items()}
+
+
+def _from_dict(asked: Mapping[Any, Any], counts: dict[Any, int], kind: SamplingKind) -> dict[Any, int]:
+    absent = [c for c in asked if c not in counts]
+    if absent:
+        raise SamplingStrategyError(
+            f"sampling_strategy names class(es) {', '.join(map(repr, absent))} that y does not "
+            f"hold; y's classes are {', '.join(map(repr, counts))}."
+        )
+    target = dict(counts)
+    for cls, n in asked.items():
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+            raise SamplingStrategyError(
+                f"sampling_strategy asks {n!r} rows for class {cls!r}; counts must be "
+                "non-negative integers."
+            )
+        n = int(n)
+        if kind == "over" and n < counts[cls]:
+            raise SamplingStrategyError(
+                f"sampling_strategy asks {n} rows for class {cls!r}, which has {counts[cls]}; "
+                f"an over-sampler only adds rows. Ask for >= {counts[cls]} or use an under-sampler."
+            )
+        if kind != "over" and n > counts[cls]:
+            raise SamplingStrategyError(
+                f"sampling_strategy asks {n} rows for class {cls!r}, which has {counts[cls]}; "
+                f"an under-sampler only removes rows. Ask for <= {counts[cls]} or use an "
+                "over-sampler."
+            )
+        target[cls] = n
+    return target
+
+
+def _from_callable(
+    func: Callable[..., Any], counts: dict[Any, int], kind: SamplingKind, labels: np.ndarray | None
+) -> dict[Any, int]:
+    asked = func(labels)
+    if not isinstance(asked, Mapping):
+        raise InvalidParameterError(
+            f"sampling_strategy, a callable, must return a dict {{class: count}}; "
+            f"{getattr(func, '__name__', func)!r} returned {type(asked).__name__}."
+        )
+    return _from_dict(asked, counts, kind)
