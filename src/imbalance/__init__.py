@@ -19,6 +19,7 @@ _SUBMODULES = frozenset(
         "model_selection",
         "pipeline",
         "samplers",
+        "torch",
         "utils",
         "weights",
     }

@@ -1,0 +1,22 @@
+"""PyTorch extra: losses for imbalanced data and class-aware samplers.
+
+Needs ``pip install "imbalance[torch]"``. ``imbalance.torch.functional`` holds the maths of each
+loss as a pure function; this namespace holds the ``nn.Module`` wrappers and the samplers.
+"""
+
+from __future__ import annotations
+
+try:
+    import torch as _torch  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised in an environment without torch
+    from ..exceptions import MissingDependencyError
+
+    raise MissingDependencyError(
+        'imbalance.torch requires PyTorch; install it with pip install "imbalance[torch]"'
+    ) from exc
+
+from . import _losses, _samplers
+from ._losses import *  # noqa: F403
+from ._samplers import *  # noqa: F403
+
+__all__ = [*_losses.__all__, *_samplers.__all__]

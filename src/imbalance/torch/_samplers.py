@@ -1,0 +1,3 @@
+"""Class-aware samplers for torch.utils.data."""
+
+__all__: list[str] = []
