@@ -21,9 +21,10 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 
-from .exceptions import InvalidDataError
+from .exceptions import DataTypeError, InvalidDataError
 
 __all__ = [
+    "as_supported",
     "is_frame",
     "is_series",
     "n_rows",
@@ -44,12 +45,23 @@ def is_series(X: Any) -> bool:
     return bool(nw.dependencies.is_into_series(X))
 
 
+def as_supported(X: Any) -> Any:
+    """X itself when its container is supported, else a numpy array of it (``__array__``)."""
+    if X is None or isinstance(X, np.ndarray | list) or sp.issparse(X):
+        return X
+    if is_frame(X) or is_series(X):
+        return X
+    if isinstance(X, tuple):
+        return list(X)
+    return np.asarray(X)
+
+
 def n_rows(X: Any) -> int:
     if isinstance(X, np.ndarray) or sp.issparse(X):
         return int(X.shape[0]) if X.ndim > 0 else 0
-    if is_frame(X) or is_series(X):
+    if is_frame(X) or is_series(X) or isinstance(X, list | tuple):
         return len(X)
-    return len(X)
+    return n_rows(np.asarray(X))
 
 
 def shape_2d(X: Any, *, name: str = "X") -> tuple[int, int]:
@@ -130,7 +142,21 @@ def numeric_column_positions(X: Any) -> list[int]:
         schema = nw.from_native(X, eager_only=True).schema
         return [i for i, dt in enumerate(schema.values()) if dt.is_numeric()]
     arr = X if isinstance(X, np.ndarray) or sp.issparse(X) else np.asarray(X)
+    if arr.dtype.kind == "c":
+        raise InvalidDataError(
+            "Complex data not supported: X has dtype complex; pass the real and imaginary parts "
+            "as separate columns."
+        )
     if arr.dtype.kind in "iuf":
+        return list(range(arr.shape[1]))
+    if arr.dtype.kind == "O" and not sp.issparse(arr):
+        try:
+            arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise DataTypeError(
+                f"X is an object array whose values cannot be read as numbers ({exc}); this "
+                "operation needs numeric features. Convert X to numbers, or pass a DataFrame."
+            ) from exc
         return list(range(arr.shape[1]))
     return []
 
@@ -144,7 +170,7 @@ def numeric_values(X: Any, columns: list[int]) -> np.ndarray | sp.csr_matrix:
         names = [frame.columns[i] for i in columns]
         out = np.empty((len(frame), len(names)), dtype=np.float64)
         for j, name in enumerate(names):
-            out[:, j] = frame[name].cast(nw.Float64).fill_null(float("nan")).to_numpy()
+            out[:, j] = frame.get_column(name).cast(nw.Float64).fill_null(float("nan")).to_numpy()
         return out
     arr = X if isinstance(X, np.ndarray) else np.asarray(X)
     return np.asarray(arr[:, columns], dtype=np.float64)
@@ -186,7 +212,7 @@ def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like
     replaced = []
     for j, pos in enumerate(columns):
         name = frame.columns[pos]
-        col = frame[name]
+        col = frame.get_column(name)
         tail = values[:, j]
         if col.dtype.is_integer():
             tail = np.rint(tail)

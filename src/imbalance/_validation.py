@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ._containers import n_rows, shape_2d, target_to_numpy
+from ._containers import as_supported, n_rows, shape_2d, target_to_numpy
 from .exceptions import InvalidDataError
 
 __all__ = ["EncodedTarget", "check_generator", "check_sample_weight", "encode_target"]
@@ -59,10 +59,17 @@ def check_generator(random_state: Any) -> np.random.Generator:
     )
 
 
-def check_X_y(X: Any, y: Any) -> tuple[int, int, np.ndarray]:
-    """Shape of X and y as a numpy array; raise if they do not belong together."""
+def check_X_y(X: Any, y: Any) -> tuple[Any, Any, int, np.ndarray]:
+    """X and y in supported containers, the number of features, and y as a numpy array.
+
+    Raises if X is not 2-D or empty, or if X and y do not belong together.
+    """
     if y is None:
-        raise InvalidDataError("y is required: samplers need the class label of every row of X.")
+        raise InvalidDataError(
+            "This sampler requires y to be passed, but the target y is None: "
+            "pass the class label of every row of X."
+        )
+    X, y = as_supported(X), as_supported(y)
     n_samples, n_features = shape_2d(X)
     y_arr = target_to_numpy(y)
     if n_rows(y_arr) != n_samples:
@@ -70,7 +77,7 @@ def check_X_y(X: Any, y: Any) -> tuple[int, int, np.ndarray]:
             f"X and y have different lengths: X has {n_samples} rows, y has {n_rows(y_arr)}. "
             "Pass one label per row of X."
         )
-    return n_samples, n_features, y_arr
+    return X, y, n_features, y_arr
 
 
 def encode_target(y: np.ndarray) -> EncodedTarget:

@@ -129,7 +129,7 @@ class BaseSampler(SamplerTagsMixin, BaseEstimator):
         y_resampled : same type as y, of shape (n_samples_new,)
         """
         validate_params(type(self).__name__, self._parameter_constraints, self.get_params(deep=False))
-        n_samples, n_features, y_arr = check_X_y(X, y)
+        X, y, n_features, y_arr = check_X_y(X, y)
         target = encode_target(y_arr)
         self._record_input(X, n_features, target)
         self.target_counts_ = resolve_sampling_strategy(

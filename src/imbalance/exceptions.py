@@ -6,6 +6,7 @@ scikit-learn) type that callers already catch, so ``except ValueError`` keeps wo
     ImbalanceError
     ├── InvalidParameterError      (ValueError, TypeError)  a constructor parameter is wrong
     ├── InvalidDataError           (ValueError)             X, y or sample_weight cannot be used
+    │   ├── DataTypeError          (ValueError, TypeError)  values of a type that cannot be used
     │   └── SamplingStrategyError  (ValueError)             sampling_strategy contradicts the data
     ├── NotFittedError             (sklearn NotFittedError) a fitted attribute was asked too early
     └── MissingDependencyError     (ImportError)            an optional extra is not installed
@@ -18,6 +19,7 @@ from __future__ import annotations
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 __all__ = [
+    "DataTypeError",
     "ImbalanceError",
     "InvalidDataError",
     "InvalidParameterError",
@@ -37,6 +39,10 @@ class InvalidParameterError(ImbalanceError, ValueError, TypeError):
 
 class InvalidDataError(ImbalanceError, ValueError):
     """The data passed (``X``, ``y``, ``sample_weight``) cannot be used as given."""
+
+
+class DataTypeError(InvalidDataError, TypeError):
+    """X or y holds values of a type the operation cannot use (e.g. text where numbers are needed)."""
 
 
 class SamplingStrategyError(InvalidDataError):

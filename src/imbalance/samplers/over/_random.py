@@ -177,9 +177,11 @@ def smoothed_bootstrap(
     """
     columns = _containers.numeric_column_positions(X)
     if not columns:
+        n_features = _containers.shape_2d(X)[1]
         raise InvalidDataError(
-            "shrinkage needs numeric features, but X has no numeric column. "
-            "Set shrinkage=None to repeat rows as they are."
+            f"shrinkage needs numeric features, but X has no numeric column among its "
+            f"{n_features} feature(s) (shape=({len(target.codes)}, {n_features})) while a minimum "
+            "of 1 is required. Set shrinkage=None to repeat rows as they are."
         )
     values = _containers.numeric_values(X, columns)
     n, d = values.shape
