@@ -4,9 +4,13 @@ Every form imbalanced-learn accepts is accepted here with the same meaning; the 
 ``target_counts``, maps *every* class to the number of rows it has after resampling, so it
 means the same thing for over-, under- and cleaning samplers.
 
-Ties (two classes with the same count) are broken by label order: "the minority class" is the
-smallest label among the rarest classes. (imbalanced-learn breaks ties by the order in which
-labels first appear in y, which changes when rows are shuffled.)
+Two deliberate differences from imbalanced-learn 0.14:
+
+- Ties (two classes with the same count) are broken by label order: "the minority class" is the
+  smallest label among the rarest classes. (imbalanced-learn breaks ties by the order in which
+  labels first appear in y, which changes when rows are shuffled.)
+- A float ratio that the data already has is accepted and changes nothing (imbalanced-learn
+  raises "required to remove samples" when there is nothing to add).
 """
 
 from __future__ import annotations
