@@ -38,13 +38,17 @@ def test_version_lives_in_one_place():
     from imbalance._version import __version__
 
     assert imbalance.__version__ == __version__
-    assert "version" not in (ROOT / "pyproject.toml").read_text().split("[project]")[1].split("\n[")[0].replace('dynamic = ["version"]', "")
+    assert "version" not in (ROOT / "pyproject.toml").read_text().split("[project]")[1].split(
+        "\n["
+    )[0].replace('dynamic = ["version"]', "")
 
 
 def _documented_names():
     text = (ROOT / "docs" / "api.md").read_text()
     sections = re.findall(r"^## `([\w.]+)`\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S)
-    return {module: sorted(re.findall(r"^- `(\w+)`", body, flags=re.M)) for module, body in sections}
+    return {
+        module: sorted(re.findall(r"^- `(\w+)`", body, flags=re.M)) for module, body in sections
+    }
 
 
 def test_all_matches_the_api_reference():
@@ -61,7 +65,10 @@ def test_all_matches_the_api_reference():
 
 
 def test_private_names_of_other_libraries_are_never_imported():
-    pattern = re.compile(r"^\s*(from|import)\s+(sklearn|imblearn|torch|numpy|scipy|narwhals|pandas|polars)\S*\._", re.M)
+    pattern = re.compile(
+        r"^\s*(from|import)\s+(sklearn|imblearn|torch|numpy|scipy|narwhals|pandas|polars)\S*\._",
+        re.M,
+    )
     offenders = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "src").rglob("*.py")

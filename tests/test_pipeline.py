@@ -168,11 +168,14 @@ def test_resampled_splits_leave_validation_untouched(id_data):
 def test_sample_weight_follows_rows_through_resampled_classifier(id_data):
     X, y = id_data
     w = X[:, 0] + 1.0  # the weight of row id i is i + 1
-    for sampler in (RandomOverSampler(random_state=0), RandomUnderSampler(random_state=0),
-                    RandomOverSampler(random_state=0, shrinkage=0.0)):
+    for sampler in (
+        RandomOverSampler(random_state=0),
+        RandomUnderSampler(random_state=0),
+        RandomOverSampler(random_state=0, shrinkage=0.0),
+    ):
         SpyClassifier.log = []
         model = ResampledClassifier(sampler, SpyClassifier()).fit(X, y, sample_weight=w)
-        (_, fit_ids, fit_w), = [e for e in SpyClassifier.log if e[0] == "fit"]
+        ((_, fit_ids, fit_w),) = [e for e in SpyClassifier.log if e[0] == "fit"]
         if getattr(model.sampler_, "shrinkage", None) is None:
             np.testing.assert_array_equal(fit_w, fit_ids + 1.0)
         n_kept = model.sampler_.sample_indices_.size
@@ -188,7 +191,7 @@ def test_sample_weight_follows_rows_through_pipeline(id_data):
     Pipeline([("ros", RandomOverSampler(random_state=0)), ("clf", SpyClassifier())]).fit(
         X, y, sample_weight=w
     )
-    (_, fit_ids, fit_w), = [e for e in SpyClassifier.log if e[0] == "fit"]
+    ((_, fit_ids, fit_w),) = [e for e in SpyClassifier.log if e[0] == "fit"]
     np.testing.assert_array_equal(fit_w, fit_ids + 1.0)
     assert len(fit_ids) == 200
 
@@ -237,13 +240,17 @@ def test_pipeline_params_round_trip_and_errors():
 def test_pipeline_ending_with_a_sampler_resamples(id_data):
     X, y = id_data
     pipe = make_pipeline(FunctionTransformer(), RandomOverSampler(random_state=0))
-    X_res, y_res = pipe.fit_resample(X, y)
+    _, y_res = pipe.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [100, 100]
 
 
 def test_make_pipeline_names_duplicates():
     pipe = make_pipeline(FunctionTransformer(), FunctionTransformer(), LogisticRegression())
-    assert [n for n, _ in pipe.steps] == ["functiontransformer-1", "functiontransformer-2", "logisticregression"]
+    assert [n for n, _ in pipe.steps] == [
+        "functiontransformer-1",
+        "functiontransformer-2",
+        "logisticregression",
+    ]
 
 
 def test_resampled_classifier_rejects_non_sampler():

@@ -39,7 +39,9 @@ def _y(counts):
 
 
 @settings(max_examples=150, deadline=None)
-@given(counts=counts_st, name=st.sampled_from(STRATEGY_NAMES), kind=st.sampled_from(["over", "under"]))
+@given(
+    counts=counts_st, name=st.sampled_from(STRATEGY_NAMES), kind=st.sampled_from(["over", "under"])
+)
 def test_named_strategies_match_imbalanced_learn(counts, name, kind):
     _compare(name, _y(counts), kind)
 
@@ -104,7 +106,9 @@ def test_ties_break_by_label_order_not_by_row_order():
 def test_callable_receives_the_labels():
     y = np.array([0, 0, 0, 1])
     seen = []
-    resolve_sampling_strategy(lambda labels: seen.append(labels) or {1: 3}, {0: 3, 1: 1}, kind="over", labels=y)
+    resolve_sampling_strategy(
+        lambda labels: seen.append(labels) or {1: 3}, {0: 3, 1: 1}, kind="over", labels=y
+    )
     np.testing.assert_array_equal(seen[0], y)
 
 
@@ -115,20 +119,40 @@ def test_callable_receives_the_labels():
         ({7: 3}, {0: 5, 1: 2}, "over", SamplingStrategyError, ["7", "0, 1"]),
         ({1: -2}, {0: 5, 1: 2}, "under", SamplingStrategyError, ["-2", "class 1", "non-negative"]),
         ({1: 2.5}, {0: 5, 1: 2}, "over", SamplingStrategyError, ["2.5", "class 1", "integers"]),
-        ({1: 1}, {0: 5, 1: 2}, "over", SamplingStrategyError, ["asks 1", "class 1", "has 2", "under-sampler"]),
-        ({0: 9}, {0: 5, 1: 2}, "under", SamplingStrategyError, ["asks 9", "class 0", "has 5", "over-sampler"]),
+        (
+            {1: 1},
+            {0: 5, 1: 2},
+            "over",
+            SamplingStrategyError,
+            ["asks 1", "class 1", "has 2", "under-sampler"],
+        ),
+        (
+            {0: 9},
+            {0: 5, 1: 2},
+            "under",
+            SamplingStrategyError,
+            ["asks 9", "class 0", "has 5", "over-sampler"],
+        ),
         (0.5, {0: 5, 1: 2, 2: 3}, "over", SamplingStrategyError, ["0.5", "two classes", "dict"]),
         (0.1, {0: 50, 1: 20}, "over", SamplingStrategyError, ["class 1", "from 20 to 5", ">= 0.4"]),
         (0.2, {0: 50, 1: 20}, "under", SamplingStrategyError, ["class 0", "from 50 to 100"]),
         (1.5, {0: 50, 1: 20}, "under", InvalidParameterError, ["1.5", "(0, 1]"]),
         ("majority", {0: 5, 1: 2}, "over", SamplingStrategyError, ["'majority'", "over-sampling"]),
-        ("minority", {0: 5, 1: 2}, "under", SamplingStrategyError, ["'minority'", "under-sampling"]),
+        (
+            "minority",
+            {0: 5, 1: 2},
+            "under",
+            SamplingStrategyError,
+            ["'minority'", "under-sampling"],
+        ),
         ("auto", {0: 5}, "over", SamplingStrategyError, ["one class", "0"]),
         (lambda y: [1, 2], {0: 5, 1: 2}, "over", InvalidParameterError, ["dict", "list"]),
         (object(), {0: 5, 1: 2}, "over", InvalidParameterError, ["sampling_strategy", "object"]),
     ],
 )
-def test_bad_strategies_say_what_was_asked_and_what_the_data_holds(strategy, counts, kind, error, words):
+def test_bad_strategies_say_what_was_asked_and_what_the_data_holds(
+    strategy, counts, kind, error, words
+):
     with pytest.raises(error) as info:
         resolve_sampling_strategy(strategy, counts, kind=kind, labels=np.zeros(1))
     assert isinstance(info.value, ValueError)

@@ -43,7 +43,9 @@ def test_effective_number_formula_and_normalisation(counts, beta):
 
 def test_effective_number_limits():
     counts = [900, 90, 10]
-    np.testing.assert_allclose(weights_from_counts(counts, scheme="effective_number", beta=0.0), 1.0)
+    np.testing.assert_allclose(
+        weights_from_counts(counts, scheme="effective_number", beta=0.0), 1.0
+    )
     inv = 1 / np.asarray(counts)
     near_one = weights_from_counts(counts, scheme="effective_number", beta=1 - 1e-12)
     np.testing.assert_allclose(near_one, inv / inv.sum() * 3, rtol=1e-3)
@@ -104,8 +106,16 @@ def test_pos_weight_is_negatives_over_positives():
     [
         (lambda: weights_from_counts([10, 0]), InvalidDataError, ["positive", "position 1", "0.0"]),
         (lambda: weights_from_counts([[1, 2]]), InvalidDataError, ["1-D", "(1, 2)"]),
-        (lambda: weights_from_counts([5, 1], scheme="focal"), InvalidParameterError, ["'focal'", "'balanced'"]),
-        (lambda: weights_from_counts([5, 1], scheme="effective_number", beta=1.0), InvalidParameterError, ["beta=1.0", "[0, 1)"]),
+        (
+            lambda: weights_from_counts([5, 1], scheme="focal"),
+            InvalidParameterError,
+            ["'focal'", "'balanced'"],
+        ),
+        (
+            lambda: weights_from_counts([5, 1], scheme="effective_number", beta=1.0),
+            InvalidParameterError,
+            ["beta=1.0", "[0, 1)"],
+        ),
         (lambda: pos_weight([[1, 0], [1, 0]]), InvalidDataError, ["column(s) [1]", "no positive"]),
         (lambda: pos_weight([0, 1, 1]), InvalidDataError, ["2-D", "class_weights"]),
         (lambda: pos_weight([[0, 2]]), InvalidDataError, ["other than 0 and 1"]),

@@ -217,7 +217,9 @@ def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like
         if col.dtype.is_integer():
             tail = np.rint(tail)
         head = col[:n_head].cast(nw.Float64).fill_null(float("nan")).to_numpy()
-        full = nw.new_series(name, np.concatenate([head, tail]), nw.Float64, backend=frame.implementation)
+        full = nw.new_series(
+            name, np.concatenate([head, tail]), nw.Float64, backend=frame.implementation
+        )
         replaced.append(_cast_series(full, col))
     out = nw.to_native(frame.with_columns(replaced))
     return relabel_tail(out, values.shape[0], like)
@@ -229,7 +231,8 @@ def _cast_series(full: Any, original: Any) -> Any:
         import pandas as pd  # present: the caller gave us a pandas object
 
         values = full.to_numpy()
-        np_dtype = np.dtype(getattr(native.dtype, "numpy_dtype", native.dtype))
+        source: Any = getattr(native.dtype, "numpy_dtype", None) or native.dtype
+        np_dtype = np.dtype(source)
         if np_dtype.kind in "iu":
             info = np.iinfo(np_dtype)
             values = np.clip(values, info.min, info.max)
@@ -237,7 +240,9 @@ def _cast_series(full: Any, original: Any) -> Any:
             arr = values.astype(native.dtype)
         else:
             arr = pd.array(values, dtype=native.dtype)
-        return nw.from_native(pd.Series(arr, name=native.name, index=native.index), series_only=True)
+        return nw.from_native(
+            pd.Series(arr, name=native.name, index=native.index), series_only=True
+        )
     if original.dtype.is_integer():
         full = full.fill_nan(None)
     return full.cast(original.dtype)
@@ -245,7 +250,9 @@ def _cast_series(full: Any, original: Any) -> Any:
 
 def relabel_tail(X_res: Any, n_new: int, like: Any) -> Any:
     """Give the last ``n_new`` rows of a pandas object labels that cannot collide (see above)."""
-    if n_new == 0 or not (nw.dependencies.is_pandas_dataframe(X_res) or nw.dependencies.is_pandas_series(X_res)):
+    if n_new == 0 or not (
+        nw.dependencies.is_pandas_dataframe(X_res) or nw.dependencies.is_pandas_series(X_res)
+    ):
         return X_res
     import pandas as pd
 

@@ -39,6 +39,7 @@ class Interval:
             return False
         if not isinstance(value, numbers.Real) or math.isnan(value):
             return False
+        value = float(value)
         low_ok = self.left is None or (
             value >= self.left if self.closed in ("both", "left") else value > self.left
         )
@@ -75,9 +76,11 @@ class Options:
 _NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "boolean": (lambda v: isinstance(v, bool | np.bool_), "a bool"),
     "random_state": (
-        lambda v: v is None
-        or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and 0 <= v < 2**32)
-        or isinstance(v, np.random.RandomState | np.random.Generator),
+        lambda v: (
+            v is None
+            or (isinstance(v, numbers.Integral) and not isinstance(v, bool) and 0 <= int(v) < 2**32)
+            or isinstance(v, np.random.RandomState | np.random.Generator)
+        ),
         "an int in the range [0, 2**32), a numpy RandomState or Generator, or None",
     ),
     "dict": (lambda v: isinstance(v, Mapping), "a dict"),
@@ -112,7 +115,9 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
-def validate_params(owner: str, constraints: Mapping[str, list[Any]], params: Mapping[str, Any]) -> None:
+def validate_params(
+    owner: str, constraints: Mapping[str, list[Any]], params: Mapping[str, Any]
+) -> None:
     """Raise :class:`InvalidParameterError` for the first parameter that fits no constraint."""
     for name, allowed in constraints.items():
         value = params[name]

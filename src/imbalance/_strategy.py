@@ -142,7 +142,9 @@ def _from_ratio(ratio: float, counts: dict[Any, int], kind: SamplingKind) -> dic
     return {c: (goal if c == majority else n) for c, n in counts.items()}
 
 
-def _from_dict(asked: Mapping[Any, Any], counts: dict[Any, int], kind: SamplingKind) -> dict[Any, int]:
+def _from_dict(
+    asked: Mapping[Any, Any], counts: dict[Any, int], kind: SamplingKind
+) -> dict[Any, int]:
     absent = [c for c in asked if c not in counts]
     if absent:
         raise SamplingStrategyError(

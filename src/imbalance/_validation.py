@@ -49,13 +49,15 @@ def check_generator(random_state: Any) -> np.random.Generator:
     if isinstance(random_state, np.random.Generator):
         return random_state
     if random_state is None:
-        return np.random.default_rng(np.random.randint(0, 2**32 - 1, dtype=np.int64))
+        # the global RandomState on purpose: np.random.seed(...) keeps working, as in sklearn
+        return np.random.default_rng(np.random.randint(0, 2**32 - 1, dtype=np.int64))  # noqa: NPY002
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(0, 2**32 - 1, dtype=np.int64))
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         return np.random.default_rng(int(random_state))
     raise InvalidDataError(
-        f"random_state must be None, an int, a numpy RandomState or Generator; got {random_state!r}."
+        "random_state must be None, an int, a numpy RandomState or Generator; "
+        f"got {random_state!r}."
     )
 
 
@@ -103,7 +105,9 @@ def encode_target(y: np.ndarray) -> EncodedTarget:
     return EncodedTarget(classes.tolist(), codes.reshape(-1).astype(np.intp), counts, labels)
 
 
-def _from_dense_codes(codes_all: np.ndarray, values: np.ndarray, labels: np.ndarray) -> EncodedTarget:
+def _from_dense_codes(
+    codes_all: np.ndarray, values: np.ndarray, labels: np.ndarray
+) -> EncodedTarget:
     counts_all = np.bincount(codes_all, minlength=len(values))
     present = np.flatnonzero(counts_all)
     if len(present) == len(values):
@@ -163,6 +167,7 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
     if not np.isfinite(w).all() or (w < 0).any():
         raise InvalidDataError(
             "sample_weight must be finite and non-negative; "
-            f"got min {np.nanmin(w) if w.size else 'n/a'} with {int((~np.isfinite(w)).sum())} non-finite."
+            f"got min {np.nanmin(w) if w.size else 'n/a'} with "
+            f"{int((~np.isfinite(w)).sum())} non-finite."
         )
     return w

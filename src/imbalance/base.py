@@ -128,12 +128,17 @@ class BaseSampler(SamplerTagsMixin, BaseEstimator):
         X_resampled : same type as X, of shape (n_samples_new, n_features)
         y_resampled : same type as y, of shape (n_samples_new,)
         """
-        validate_params(type(self).__name__, self._parameter_constraints, self.get_params(deep=False))
+        validate_params(
+            type(self).__name__, self._parameter_constraints, self.get_params(deep=False)
+        )
         X, y, n_features, y_arr = check_X_y(X, y)
         target = encode_target(y_arr)
         self._record_input(X, n_features, target)
         self.target_counts_ = resolve_sampling_strategy(
-            self.sampling_strategy, target.class_counts, kind=self._sampling_kind, labels=target.labels
+            self.sampling_strategy,
+            target.class_counts,
+            kind=self._sampling_kind,
+            labels=target.labels,
         )
         rng = check_generator(self.random_state)
         out = self._fit_resample(X, target, rng)

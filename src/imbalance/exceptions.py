@@ -42,7 +42,7 @@ class InvalidDataError(ImbalanceError, ValueError):
 
 
 class DataTypeError(InvalidDataError, TypeError):
-    """X or y holds values of a type the operation cannot use (e.g. text where numbers are needed)."""
+    """X or y holds values of a type that cannot be used (text where numbers are needed)."""
 
 
 class SamplingStrategyError(InvalidDataError):

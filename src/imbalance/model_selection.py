@@ -48,7 +48,8 @@ def resampled_splits(
     >>> from imbalance.samplers import RandomOverSampler
     >>> X = np.arange(40).reshape(20, 2)
     >>> y = np.array([0] * 16 + [1] * 4)
-    >>> for X_tr, y_tr, X_val, y_val in resampled_splits(2, X, y, RandomOverSampler(random_state=0)):
+    >>> sampler = RandomOverSampler(random_state=0)
+    >>> for X_tr, y_tr, X_val, y_val in resampled_splits(2, X, y, sampler):
     ...     print(np.bincount(y_tr).tolist(), np.bincount(y_val).tolist())
     [8, 8] [8, 2]
     [8, 8] [8, 2]
@@ -62,5 +63,7 @@ def resampled_splits(
     placeholder = np.zeros((n_rows(X), 1))
     for train, val in splitter.split(placeholder, y_arr, groups):
         train, val = np.asarray(train), np.asarray(val)
-        X_train_res, y_train_res = clone(sampler).fit_resample(take_rows(X, train), take_rows(y, train))
+        X_train_res, y_train_res = clone(sampler).fit_resample(
+            take_rows(X, train), take_rows(y, train)
+        )
         yield X_train_res, y_train_res, take_rows(X, val), take_rows(y, val)

@@ -56,7 +56,11 @@ def resample_sample_weight(sampler: Any, sample_weight: Any, n_resampled: int) -
 
 def _check_per_row_params(params: dict[str, Any], n_samples: int, where: str) -> None:
     for name, value in params.items():
-        if hasattr(value, "__len__") and not isinstance(value, str | dict) and len(value) == n_samples:
+        if (
+            hasattr(value, "__len__")
+            and not isinstance(value, str | dict)
+            and len(value) == n_samples
+        ):
             raise InvalidParameterError(
                 f"fit parameter {name!r} holds one value per row, but {where} changes the rows, so "
                 "it would no longer line up. Pass per-row weights as sample_weight (they are "
@@ -118,7 +122,9 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.sampler = sampler
         self.estimator = estimator
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> ResampledClassifier:
+    def fit(
+        self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any
+    ) -> ResampledClassifier:
         """Resample ``(X, y)`` and fit the estimator on the result.
 
         Parameters
@@ -160,9 +166,9 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     @property
     def classes_(self) -> np.ndarray:
         check_is_fitted(self, "estimator_")
-        return self.estimator_.classes_  # type: ignore[no-any-return]
+        return self.estimator_.classes_
 
-    def _estimator_has(name: str) -> Any:  # type: ignore[misc]
+    def _estimator_has(name: str) -> Any:
         def check(self: ResampledClassifier) -> bool:
             fitted = getattr(self, "estimator_", None)
             return hasattr(fitted if fitted is not None else self.estimator, name)
@@ -234,7 +240,8 @@ class Pipeline(BaseEstimator):
     >>> from sklearn.preprocessing import StandardScaler
     >>> from imbalance.pipeline import make_pipeline
     >>> from imbalance.samplers import RandomOverSampler
-    >>> pipe = make_pipeline(StandardScaler(), RandomOverSampler(random_state=0), LogisticRegression())
+    >>> ros = RandomOverSampler(random_state=0)
+    >>> pipe = make_pipeline(StandardScaler(), ros, LogisticRegression())
     >>> [name for name, _ in pipe.steps]
     ['standardscaler', 'randomoversampler', 'logisticregression']
     """
@@ -306,7 +313,9 @@ class Pipeline(BaseEstimator):
         return self
 
     # -- fitting: the only place samplers run ---------------------------------------------
-    def _fit_steps(self, X: Any, y: Any, sample_weight: Any, params: dict[str, Any]) -> tuple[Any, Any, Any]:
+    def _fit_steps(
+        self, X: Any, y: Any, sample_weight: Any, params: dict[str, Any]
+    ) -> tuple[Any, Any, Any]:
         self._validate_steps()
         X, y = as_supported(X), as_supported(y)
         step_params = _split_params(params, [name for name, _ in self.steps])
@@ -316,7 +325,9 @@ class Pipeline(BaseEstimator):
         last = len(self.steps) - 1
         for position, (name, step) in enumerate(self.steps):
             if sampler_seen is not None:
-                _check_per_row_params(step_params[name], n_samples, f"the sampler step {sampler_seen!r}")
+                _check_per_row_params(
+                    step_params[name], n_samples, f"the sampler step {sampler_seen!r}"
+                )
             if position == last or step in (None, "passthrough"):
                 continue
             if is_sampler(step):  # samplers change the training rows, at fit only
@@ -359,7 +370,7 @@ class Pipeline(BaseEstimator):
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
         """Fit the transformers and resample with every sampler, the last step included."""
         X, y, (_, last_params) = self._fit_steps(X, y, None, params)
-        return self._final.fit_resample(X, y, **last_params)  # type: ignore[no-any-return]
+        return self._final.fit_resample(X, y, **last_params)
 
     # -- prediction: samplers are skipped ----------------------------------------------------
     def _transform_for_prediction(self, X: Any) -> Any:
@@ -369,7 +380,7 @@ class Pipeline(BaseEstimator):
             X = step.transform(X)
         return X
 
-    def _final_has(name: str) -> Any:  # type: ignore[misc]
+    def _final_has(name: str) -> Any:
         return lambda self: hasattr(self._final, name)
 
     @available_if(_final_has("predict"))
@@ -405,7 +416,7 @@ class Pipeline(BaseEstimator):
 
     @property
     def classes_(self) -> np.ndarray:
-        return self._final.classes_  # type: ignore[no-any-return]
+        return self._final.classes_
 
     @property
     def n_features_in_(self) -> int:
@@ -446,7 +457,10 @@ def _fit_transform(step: Any, X: Any, y: Any, w: Any, params: dict[str, Any]) ->
 
 
 def _name_steps(estimators: Sequence[Any]) -> Iterator[tuple[str, Any]]:
-    names = [type(e).__name__.lower() if e not in (None, "passthrough") else "passthrough" for e in estimators]
+    names = [
+        type(e).__name__.lower() if e not in (None, "passthrough") else "passthrough"
+        for e in estimators
+    ]
     totals = {n: names.count(n) for n in names}
     seen: dict[str, int] = {}
     for name, est in zip(names, estimators, strict=True):

@@ -87,7 +87,8 @@ def weights_from_counts(
     counts = _check_counts(class_counts)
     if scheme not in SCHEMES:
         raise InvalidParameterError(
-            f"scheme={scheme!r} is not a weighting scheme; use one of {', '.join(map(repr, SCHEMES))}."
+            f"scheme={scheme!r} is not a weighting scheme; "
+            f"use one of {', '.join(map(repr, SCHEMES))}."
         )
     n, n_classes = counts.sum(), counts.size
     if scheme == "balanced":
@@ -118,7 +119,8 @@ def _check_counts(class_counts: Any) -> np.ndarray:
     counts = np.asarray(class_counts, dtype=np.float64)
     if counts.ndim != 1 or counts.size == 0:
         raise InvalidDataError(
-            f"class_counts must be a 1-D sequence with one count per class; got shape {counts.shape}."
+            "class_counts must be a 1-D sequence with one count per class; "
+            f"got shape {counts.shape}."
         )
     bad = np.flatnonzero(~np.isfinite(counts) | (counts <= 0))
     if bad.size:

@@ -98,9 +98,9 @@ def test_classes_of_equal_size_get_different_draws():
 
 def test_none_random_state_honours_numpy_global_seed():
     X, y = _data([50, 10])
-    np.random.seed(7)
+    np.random.seed(7)  # noqa: NPY002 - the behaviour under test
     a = RandomUnderSampler().fit_resample(X, y)[0]
-    np.random.seed(7)
+    np.random.seed(7)  # noqa: NPY002 - the behaviour under test
     b = RandomUnderSampler().fit_resample(X, y)[0]
     np.testing.assert_array_equal(a, b)
 
@@ -122,7 +122,9 @@ def _mixed_frame(n=40):
             "flag": rng.random(n) > 0.5,
             "cat": pd.Categorical(rng.choice(["x", "y", "z"], n)),
             "nullable_int": pd.array([None if i % 7 == 0 else i for i in range(n)], dtype="Int64"),
-            "nullable_bool": pd.array([None if i % 5 == 0 else i % 2 == 0 for i in range(n)], dtype="boolean"),
+            "nullable_bool": pd.array(
+                [None if i % 5 == 0 else i % 2 == 0 for i in range(n)], dtype="boolean"
+            ),
             "text": pd.array([f"s{i}" for i in range(n)], dtype="string"),
             "arrow": pd.array(range(n), dtype="int64[pyarrow]"),
             "when": pd.date_range("2024-01-01", periods=n, freq="h", tz="Europe/Paris"),

@@ -40,4 +40,4 @@ def make_imbalance(
     [(0, 10), (1, 20), (2, 50)]
     """
     sampler = RandomUnderSampler(sampling_strategy=sampling_strategy, random_state=random_state)
-    return sampler.fit_resample(X, y)  # type: ignore[no-any-return]
+    return sampler.fit_resample(X, y)

@@ -26,6 +26,10 @@ def all_samplers() -> list[tuple[str, type[BaseSampler]]]:
         module = importlib.import_module(namespace)
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
-            if inspect.isclass(obj) and issubclass(obj, BaseSampler) and not inspect.isabstract(obj):
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseSampler)
+                and not inspect.isabstract(obj)
+            ):
                 found[name] = obj
     return sorted(found.items())

@@ -44,7 +44,9 @@ def make_check_data(
 ) -> tuple[np.ndarray, np.ndarray]:
     """A small, reproducible, imbalanced data set: one Gaussian blob per class."""
     rng = np.random.default_rng(seed)
-    X = np.concatenate([rng.normal(3.0 * k, 1.0, size=(n, n_features)) for k, n in enumerate(counts)])
+    X = np.concatenate(
+        [rng.normal(3.0 * k, 1.0, size=(n, n_features)) for k, n in enumerate(counts)]
+    )
     y = np.repeat(np.arange(len(counts)), counts)
     order = rng.permutation(len(y))
     return X[order], y[order]
@@ -82,7 +84,10 @@ def check_target_counts(sampler: Any) -> None:
     s, _, y_res = _fit(sampler, X, y)
     counts = dict(Counter(y_res.tolist()))
     if _tags(s).exact_counts:
-        assert counts == {c: n for c, n in s.target_counts_.items() if n}, (counts, s.target_counts_)
+        assert counts == {c: n for c, n in s.target_counts_.items() if n}, (
+            counts,
+            s.target_counts_,
+        )
     else:
         for cls, n in counts.items():
             assert n <= max(s.target_counts_[cls], Counter(y.tolist())[cls]), (cls, n)

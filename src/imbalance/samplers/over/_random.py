@@ -156,9 +156,7 @@ def _resolve_shrinkage(
         )
     bad = {c: v for c, v in shrinkage.items() if not (isinstance(v, int | float) and v >= 0)}
     if bad:
-        raise InvalidParameterError(
-            f"shrinkage values must be non-negative floats; got {bad!r}."
-        )
+        raise InvalidParameterError(f"shrinkage values must be non-negative floats; got {bad!r}.")
     return {c: float(shrinkage[c]) for c in grown}
 
 
