@@ -28,12 +28,15 @@ __all__ = [
     "is_frame",
     "is_series",
     "n_rows",
+    "copy_tail_columns",
     "numeric_column_positions",
     "numeric_values",
     "replace_tail",
     "shape_2d",
     "take_rows",
     "target_to_numpy",
+    "time_column_positions",
+    "time_values",
 ]
 
 
@@ -190,7 +193,12 @@ def replace_tail(X_res: Any, columns: list[int], values: Any, like: Any) -> Any:
         return X_res
     if sp.issparse(X_res):
         head = X_res.tocsr()[: X_res.shape[0] - n_new]
-        tail = sp.csr_matrix(_cast_like(np.asarray(values), X_res.dtype))
+        if sp.issparse(values):
+            tail = sp.csr_matrix(values, dtype=np.float64)
+            tail.data = _cast_like(tail.data, X_res.dtype)
+            tail = tail.astype(X_res.dtype)
+        else:
+            tail = sp.csr_matrix(_cast_like(np.asarray(values), X_res.dtype))
         return sp.vstack([head, tail], format=X_res.format)
     if is_frame(X_res):
         return _replace_tail_frame(X_res, columns, np.asarray(values), like)
@@ -213,6 +221,9 @@ def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like
     for j, pos in enumerate(columns):
         name = frame.columns[pos]
         col = frame.get_column(name)
+        if _is_time(col.dtype):
+            replaced.append(_time_series(col, n_head, values[:, j]))
+            continue
         tail = values[:, j]
         if col.dtype.is_integer():
             tail = np.rint(tail)
@@ -269,3 +280,132 @@ def relabel_tail(X_res: Any, n_new: int, like: Any) -> Any:
     head = X_res.index[: len(X_res) - n_new]
     X_res.index = head.append(new)
     return X_res
+
+
+def copy_tail_columns(X_res: Any, X: Any, sources: Any) -> Any:
+    """Set column ``pos`` of the last rows of ``X_res`` to ``X``'s values at rows ``sources[pos]``.
+
+    Used for synthetic rows whose non-numeric columns come from a chosen parent (a category
+    voted by neighbours, the nearer parent's boolean). The dtype of every column is kept.
+    """
+    n_new = len(next(iter(sources.values())))
+    n_head = n_rows(X_res) - n_new
+    if isinstance(X_res, np.ndarray):
+        for pos, src in sources.items():
+            X_res[n_head:, pos] = X[src, pos]
+        return X_res
+    if sp.issparse(X_res):
+        fmt = X_res.format
+        tail = X_res.tocsr()[n_head:].tolil()
+        source = X.tocsr()
+        for pos, src in sources.items():
+            tail[:, pos] = source[src][:, [pos]]
+        return sp.vstack([X_res.tocsr()[:n_head], tail.tocsr()], format=fmt)
+    if is_frame(X_res):
+        frame = nw.from_native(X_res, eager_only=True)
+        origin = nw.from_native(X, eager_only=True)
+        columns = []
+        for pos, src in sources.items():
+            name = frame.columns[pos]
+            both = nw.concat([frame[:n_head].select(name), origin[src].select(name)])
+            columns.append(_positional(both.get_column(name), frame))
+        return nw.to_native(frame.with_columns(columns))
+    out = [list(row) for row in X_res]
+    for pos, src in sources.items():
+        for i, r in enumerate(src.tolist()):
+            out[n_head + i][pos] = X[r][pos]
+    return out
+
+
+def _positional(series: Any, frame: Any) -> Any:
+    """``series`` aligned to ``frame`` by position (pandas indexes are replaced)."""
+    native = nw.to_native(series)
+    if nw.dependencies.is_pandas_series(native):
+        native = native.set_axis(nw.to_native(frame).index)
+        return nw.from_native(native, series_only=True)
+    return series
+
+
+def _is_time(dtype: Any) -> bool:
+    return bool(dtype == nw.Datetime or dtype == nw.Duration)
+
+
+def time_column_positions(X: Any) -> list[int]:
+    """Positions of the datetime and timedelta columns of a pandas or polars DataFrame.
+
+    Other containers (and pandas columns backed by pyarrow) report none: their time columns
+    are treated like any other non-numeric column.
+    """
+    if not (
+        nw.dependencies.is_pandas_dataframe(X) or nw.dependencies.is_polars_dataframe(X)
+    ):
+        return []
+    schema = nw.from_native(X, eager_only=True).schema
+    out = []
+    for i, (name, dtype) in enumerate(schema.items()):
+        if _is_time(dtype) and _time_unit_values(X, name) is not None:
+            out.append(i)
+    return out
+
+
+def time_values(X: Any, columns: list[int]) -> np.ndarray:
+    """Time columns as float64 counts of their own unit since the epoch (NaN where missing)."""
+    names = list(nw.from_native(X, eager_only=True).columns)
+    out = np.empty((n_rows(X), len(columns)), dtype=np.float64)
+    for j, pos in enumerate(columns):
+        values = _time_unit_values(X, names[pos])
+        assert values is not None  # time_column_positions only lists readable columns
+        out[:, j] = values
+    return out
+
+
+def _time_unit_values(X: Any, name: Any) -> np.ndarray | None:
+    native = X[name]
+    if nw.dependencies.is_polars_dataframe(X):
+        ints = native.to_physical().cast(_polars().Float64)
+        return np.asarray(ints.fill_null(float("nan")).to_numpy(), dtype=np.float64)
+    dtype = native.dtype
+    if not isinstance(dtype, np.dtype):
+        tz = getattr(dtype, "tz", None)
+        if tz is None or getattr(dtype, "unit", None) is None:
+            return None
+        native = native.dt.tz_convert("UTC").dt.tz_localize(None)
+    raw = native.to_numpy()
+    if raw.dtype.kind not in "mM":
+        return None
+    ints = raw.view(np.int64).astype(np.float64)
+    ints[np.isnat(raw)] = np.nan
+    return ints
+
+
+def _polars() -> Any:
+    import polars as pl  # present: the caller gave us a polars object
+
+    return pl
+
+
+def _time_series(col: Any, n_head: int, tail: np.ndarray) -> Any:
+    """The column with its last ``len(tail)`` values replaced by times given as unit counts."""
+    native = nw.to_native(col)
+    ints = np.where(np.isnan(tail), 0, np.rint(tail)).astype(np.int64)
+    missing = np.isnan(tail)
+    if nw.dependencies.is_polars_series(native):
+        pl = _polars()
+        new = pl.Series(native.name, ints, dtype=pl.Int64)
+        new = new.set(pl.Series(missing), None) if missing.any() else new
+        tail_series = new.cast(native.dtype)
+        return nw.from_native(pl.concat([native[:n_head], tail_series]), series_only=True)
+    import pandas as pd
+
+    dtype = native.dtype
+    base_dtype = np.dtype(getattr(dtype, "base", dtype))
+    if not isinstance(dtype, np.dtype):
+        base_dtype = np.dtype(f"datetime64[{dtype.unit}]")
+    raw = ints.view(base_dtype).copy()
+    raw[missing] = np.array("NaT", dtype=base_dtype)
+    tail_native = pd.Series(raw, name=native.name)
+    if not isinstance(dtype, np.dtype):
+        tail_native = tail_native.dt.tz_localize("UTC").dt.tz_convert(dtype.tz)
+    head = native.iloc[:n_head]
+    full = pd.concat([head, tail_native], ignore_index=True).set_axis(native.index)
+    return nw.from_native(full.astype(dtype), series_only=True)

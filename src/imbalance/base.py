@@ -9,6 +9,7 @@ numeric values of synthetic rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -61,13 +62,16 @@ class Resampled:
 
     ``indices`` are positions in X of the kept (or repeated) rows; ``parents`` are, for each
     synthetic row, the positions of the rows it was made from (shape ``(n_new, k)``); ``values``
-    the synthetic rows' numeric columns ``columns`` (the other columns copy the first parent).
+    the synthetic rows' numeric (or time) columns ``columns``; ``sources`` maps other column
+    positions to the row of X each synthetic row copies that column from (for example a
+    category voted by neighbours). Every remaining column copies the first parent.
     """
 
     indices: np.ndarray
     parents: np.ndarray = field(default_factory=lambda: np.empty((0, 1), dtype=np.intp))
     values: Any = None
     columns: list[int] = field(default_factory=list)
+    sources: Mapping[int, np.ndarray] = field(default_factory=dict)
 
 
 class SamplerTagsMixin:
@@ -162,6 +166,8 @@ class BaseSampler(SamplerTagsMixin, BaseEstimator):
         X_res = _containers.take_rows(X, rows)
         y_res = _containers.take_rows(y, rows)
         if n_new:
+            if out.sources:
+                X_res = _containers.copy_tail_columns(X_res, X, out.sources)
             X_res = _containers.replace_tail(X_res, out.columns, out.values, like=X)
             y_res = _containers.relabel_tail(y_res, n_new, like=y)
         return X_res, y_res

@@ -1,0 +1,572 @@
+"""k nearest neighbours: one engine, one signature, several backends.
+
+Every neighbour-based method of the package asks this module, and no other place computes
+distances. Distances are Euclidean; neighbours come sorted by distance, ties broken by the
+smaller row position, and a query that is itself an indexed row never counts itself (another
+row equal to it does, at distance 0).
+
+Backends
+--------
+``"exact"``
+    The true k nearest neighbours. Candidates come from scikit-learn's public
+    :class:`~sklearn.neighbors.NearestNeighbors` (a k-d tree for few dense features, otherwise
+    blocked brute force on centred float32 data, which halves the work), then every candidate
+    distance is recomputed in float64 from the row differences, and each query whose candidate
+    list cannot be proven complete under a rigorous float32 rounding-error bound is searched
+    again in float64 over all rows. The result is therefore the same whatever the internals,
+    ``n_jobs`` or the block sizes: it equals sorting all rows by float64 distance.
+``"approximate"``
+    A hierarchical navigable small-world graph (HNSW, from the optional ``hnswlib`` package,
+    ``pip install "imbalance[approximate]"``). Fast on large data, recall below 1 (about 0.99
+    on 20 dense features); reproducible with ``n_jobs=1``, while several threads may build a
+    slightly different graph on each run.
+``"torch"``
+    Chunked squared distances and ``topk`` in PyTorch, on CUDA when available and on the CPU
+    otherwise, followed by the same float64 check as ``"exact"``: the results equal
+    ``"exact"``. PyTorch is imported on first use only.
+``"auto"``
+    ``"torch"`` when PyTorch is already imported, CUDA is available and the index holds at
+    least 20,000 rows; ``"exact"`` otherwise. It never picks ``"approximate"``, which changes
+    results and must be asked for. The choice is recorded in ``NeighborIndex.backend_``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
+
+from .exceptions import (
+    InvalidDataError,
+    InvalidParameterError,
+    MissingDependencyError,
+    NotFittedError,
+)
+
+__all__ = ["BACKENDS", "Backend", "NeighborIndex", "kneighbors"]
+
+Backend: TypeAlias = Literal["auto", "exact", "approximate", "torch"]
+BACKENDS: tuple[str, ...] = ("auto", "exact", "approximate", "torch")
+
+# Extra candidates fetched beyond k, so that the float64 re-ranking can prove completeness.
+_EXTRA = 3
+# Dense data with at most this many features is searched with a k-d tree.
+_TREE_MAX_FEATURES = 8
+_TREE_MIN_ROWS = 2_000
+# "auto" moves to the GPU from this many indexed rows.
+_GPU_MIN_ROWS = 20_000
+# Rows of distances computed at once by the float64 fallback and the torch backend.
+_BLOCK_CELLS = 1 << 22
+_U32 = 2.0**-24
+_U64 = 2.0**-53
+
+
+class NeighborIndex:
+    """An index over the rows of X that answers k-nearest-neighbour queries.
+
+    Parameters
+    ----------
+    backend : {"auto", "exact", "approximate", "torch"}, default="auto"
+        How neighbours are found (see the module documentation): ``"exact"`` and ``"torch"``
+        give the true neighbours, ``"approximate"`` trades recall for speed.
+    n_jobs : int or None, default=None
+        Threads used by the search. ``None`` leaves the libraries' defaults; ``-1`` uses every
+        core. Exact results do not depend on it.
+    random_state : int or None, default=None
+        Seed of the approximate graph (``"approximate"`` only).
+
+    Attributes
+    ----------
+    backend_ : str
+        The backend used: ``"exact"``, ``"approximate"`` or ``"torch"``.
+    algorithm_ : str
+        How candidates are produced: ``"kd_tree"``, ``"brute-float32"``, ``"brute-float64"``,
+        ``"hnsw"``, ``"torch-cuda"`` or ``"torch-cpu"``.
+    n_samples_fit_ : int
+        Number of indexed rows.
+    n_features_in_ : int
+        Number of columns of the indexed rows.
+
+    See Also
+    --------
+    kneighbors : the same search as one function call.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.neighbors import NeighborIndex
+    >>> X = np.array([[0.0], [1.0], [3.0], [7.0]])
+    >>> index = NeighborIndex(backend="exact").fit(X)
+    >>> index.kneighbors(n_neighbors=2)
+    array([[1, 2],
+           [0, 2],
+           [1, 0],
+           [2, 1]])
+    >>> index.kneighbors(np.array([[2.9]]), n_neighbors=1)
+    array([[2]])
+    """
+
+    def __init__(
+        self, *, backend: Backend = "auto", n_jobs: int | None = None, random_state: int | None = None
+    ) -> None:
+        self.backend = backend
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def fit(self, X: Any) -> NeighborIndex:
+        """Index the rows of ``X`` (a 2-D float array or a sparse matrix).
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+            Finite numbers.
+
+        Returns
+        -------
+        self : NeighborIndex
+        """
+        _check_backend(self.backend, self.n_jobs)
+        X = _as_float(X, "X")
+        self.n_samples_fit_, self.n_features_in_ = X.shape
+        self.backend_ = _resolve_backend(self.backend, self.n_samples_fit_, X)
+        self._X = X
+        self._center = None if sp.issparse(X) else X.mean(axis=0)
+        Xc = X if self._center is None else X - self._center
+        self._norms = _row_norms(Xc)
+        self._radius = float(self._norms.max(initial=0.0))
+        self._searcher = _make_searcher(self.backend_, Xc, self.n_jobs, self.random_state)
+        self.algorithm_ = self._searcher.name
+        return self
+
+    def kneighbors(
+        self,
+        X: Any = None,
+        n_neighbors: int = 5,
+        *,
+        rows: Any = None,
+        return_distance: bool = False,
+    ) -> Any:
+        """Positions of the ``n_neighbors`` nearest indexed rows of each query.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_queries, n_features), default=None
+            Points that are not indexed rows. ``None`` queries indexed rows themselves (all of
+            them, or those in ``rows``), each excluded from its own neighbours.
+        n_neighbors : int, default=5
+            Neighbours per query.
+        rows : array-like of int, default=None
+            Positions of the indexed rows to query when ``X`` is None.
+        return_distance : bool, default=False
+            Also return the Euclidean distances.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_queries, n_neighbors)
+            Only when ``return_distance`` is True; float64, increasing along each row.
+        indices : ndarray of shape (n_queries, n_neighbors)
+            Positions of the neighbours in the indexed X, nearest first.
+        """
+        if not hasattr(self, "_searcher"):
+            raise NotFittedError("This NeighborIndex is not fitted yet; call fit(X) first.")
+        queries, own = self._queries(X, rows)
+        k = _check_n_neighbors(n_neighbors, self.n_samples_fit_ - (own is not None))
+        Qc = queries if self._center is None else queries - self._center
+        cand, bound_d2 = self._searcher.search(Qc, k, own)
+        if self.backend_ == "approximate":
+            d2 = _pair_d2(self._X, queries, cand)
+            idx, d2 = _sort_pairs(cand, d2, k)
+        else:
+            idx, d2 = self._refine(queries, Qc, cand, bound_d2, k, own)
+        if return_distance:
+            return np.sqrt(d2), idx
+        return idx
+
+    def _queries(self, X: Any, rows: Any) -> tuple[Any, np.ndarray | None]:
+        if X is not None:
+            if rows is not None:
+                raise InvalidParameterError(
+                    "NeighborIndex.kneighbors takes query points X or indexed rows, not both; "
+                    "pass rows=None with X, or X=None with rows."
+                )
+            Q = _as_float(X, "X")
+            if Q.shape[1] != self.n_features_in_:
+                raise InvalidDataError(
+                    f"the queries have {Q.shape[1]} features, the index {self.n_features_in_}; "
+                    "query with points of the same width as the indexed rows."
+                )
+            return Q, None
+        own = np.arange(self.n_samples_fit_) if rows is None else np.asarray(rows, dtype=np.intp)
+        return self._X[own], own
+
+    def _refine(
+        self,
+        queries: Any,
+        Qc: Any,
+        cand: np.ndarray,
+        bound_d2: np.ndarray,
+        k: int,
+        own: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Re-rank candidates in float64 and redo every query whose list is not provably right."""
+        d2 = _pair_d2(self._X, queries, cand)
+        idx, d2_sorted = _sort_pairs(cand, d2, k)
+        slack = self._searcher.error_scale * (_row_norms(Qc) + self._radius) ** 2
+        unsure = np.flatnonzero(d2_sorted[:, -1] >= bound_d2 - slack)
+        if unsure.size:
+            own_unsure = None if own is None else own[unsure]
+            idx[unsure], d2_sorted[unsure] = _exact_rows(
+                self._X, queries[unsure], own_unsure, k, self._radius, self._center
+            )
+        return idx, d2_sorted
+
+
+def kneighbors(
+    X: Any,
+    n_neighbors: int = 5,
+    *,
+    queries: Any = None,
+    rows: Any = None,
+    backend: Backend = "auto",
+    n_jobs: int | None = None,
+    return_distance: bool = False,
+    random_state: int | None = None,
+) -> Any:
+    """The ``n_neighbors`` nearest rows of ``X`` for each query, in one call.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Rows searched (finite numbers).
+    n_neighbors : int, default=5
+        Neighbours per query.
+    queries : {ndarray, sparse matrix} of shape (n_queries, n_features), default=None
+        Points to query that are not rows of X. ``None`` queries the rows of X themselves
+        (those in ``rows``, or all), each excluded from its own neighbours.
+    rows : array-like of int, default=None
+        Positions of the rows of X to query when ``queries`` is None.
+    backend : {"auto", "exact", "approximate", "torch"}, default="auto"
+        See :class:`NeighborIndex`.
+    n_jobs : int or None, default=None
+        Threads used by the search; exact results do not depend on it.
+    return_distance : bool, default=False
+        Also return the Euclidean distances.
+    random_state : int or None, default=None
+        Seed of the approximate backend.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_queries, n_neighbors)
+        Only when ``return_distance`` is True.
+    indices : ndarray of shape (n_queries, n_neighbors)
+        Positions in X, nearest first; ties go to the smaller position.
+
+    See Also
+    --------
+    NeighborIndex : keep the index to query it several times.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.neighbors import kneighbors
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [0.0, 0.5]])
+    >>> kneighbors(X, n_neighbors=1)
+    array([[3],
+           [3],
+           [1],
+           [0]])
+    """
+    index = NeighborIndex(backend=backend, n_jobs=n_jobs, random_state=random_state).fit(X)
+    return index.kneighbors(queries, n_neighbors, rows=rows, return_distance=return_distance)
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+def _check_backend(backend: Any, n_jobs: Any) -> None:
+    if backend not in BACKENDS:
+        raise InvalidParameterError(
+            f"neighbors={backend!r} is not a known backend; use one of "
+            f"{', '.join(map(repr, BACKENDS))}."
+        )
+    if n_jobs is not None and (
+        isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0
+    ):
+        raise InvalidParameterError(
+            f"n_jobs must be None, -1 or a positive int; got {n_jobs!r}."
+        )
+
+
+def _as_float(X: Any, name: str) -> Any:
+    if sp.issparse(X):
+        X = sp.csr_matrix(X, dtype=np.float64)
+        data = X.data
+    else:
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        data = X
+    if X.ndim != 2:
+        raise InvalidDataError(f"{name} must be 2-D for a neighbour search; got shape {X.shape}.")
+    if not np.isfinite(data).all():
+        raise InvalidDataError(
+            f"{name} holds NaN or infinite values; distances need finite numbers. "
+            "Impute or drop them first."
+        )
+    return X
+
+
+def _check_n_neighbors(n_neighbors: Any, available: int) -> int:
+    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int | np.integer):
+        raise InvalidParameterError(f"n_neighbors must be a positive int; got {n_neighbors!r}.")
+    if not 1 <= n_neighbors <= available:
+        raise InvalidParameterError(
+            f"n_neighbors={n_neighbors} but only {available} rows can be neighbours of each "
+            f"query; ask for between 1 and {available}."
+        )
+    return int(n_neighbors)
+
+
+def _resolve_backend(backend: str, n_rows: int, X: Any) -> str:
+    if backend != "auto":
+        return backend
+    torch = sys.modules.get("torch")
+    if torch is not None and n_rows >= _GPU_MIN_ROWS and not sp.issparse(X):
+        if torch.cuda.is_available():
+            return "torch"
+    return "exact"
+
+
+# --------------------------------------------------------------------------------------------
+# Candidate searchers: each returns (candidates, bound) where every row outside a query's
+# candidates has a computed squared distance >= bound (np.inf when all rows are candidates).
+
+
+class _Searcher:
+    name = ""
+    error_scale = 0.0
+
+    def search(
+        self, Qc: Any, k: int, own: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+
+def _make_searcher(backend: str, Xc: Any, n_jobs: int | None, seed: int | None) -> _Searcher:
+    if backend == "approximate":
+        return _HNSWSearcher(Xc, n_jobs, seed)
+    if backend == "torch":
+        return _TorchSearcher(Xc)
+    return _SklearnSearcher(Xc, n_jobs)
+
+
+class _SklearnSearcher(_Searcher):
+    def __init__(self, Xc: Any, n_jobs: int | None) -> None:
+        n, d = Xc.shape
+        sparse = sp.issparse(Xc)
+        self.n_jobs = n_jobs
+        self.n = n
+        if not sparse and d <= _TREE_MAX_FEATURES and n >= _TREE_MIN_ROWS:
+            self.name, algorithm, data, unit = "kd_tree", "kd_tree", Xc, _U64
+        elif sparse or not _fits_float32(Xc):
+            self.name, algorithm, data, unit = "brute-float64", "brute", Xc, _U64
+        else:
+            self.name, algorithm, data, unit = "brute-float32", "brute", Xc.astype(np.float32), _U32
+        # Rigorous bound on |computed - exact| squared distance, per (|q| + max|x|)^2.
+        self.error_scale = 4.0 * (d + 6) * unit
+        self.float32 = self.name == "brute-float32"
+        self.nn = NearestNeighbors(algorithm=algorithm, n_jobs=n_jobs).fit(data)
+
+    def search(
+        self, Qc: Any, k: int, own: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        n_ask = min(k + _EXTRA + (own is not None), self.n)
+        data = Qc.astype(np.float32) if self.float32 else Qc
+        with _threads(self.n_jobs):
+            dist, cand = self.nn.kneighbors(data, n_neighbors=n_ask)
+        bound = _bound_from(dist.astype(np.float64) ** 2, n_ask, self.n)
+        return _drop_own(cand, own), bound
+
+
+class _HNSWSearcher(_Searcher):
+    name = "hnsw"
+
+    def __init__(self, Xc: Any, n_jobs: int | None, seed: int | None) -> None:
+        hnswlib = _import_optional("hnswlib", "approximate", "the 'approximate' neighbors backend")
+        if sp.issparse(Xc):
+            raise InvalidDataError(
+                "the 'approximate' neighbors backend needs dense X; got a sparse matrix. "
+                "Use neighbors='exact' for sparse data."
+            )
+        n, d = Xc.shape
+        self.threads = -1 if n_jobs is None else int(n_jobs)
+        self.index = hnswlib.Index(space="l2", dim=d)
+        self.index.init_index(
+            max_elements=max(n, 1), ef_construction=100, M=16, random_seed=seed or 0
+        )
+        self.index.add_items(Xc.astype(np.float32), num_threads=self.threads)
+        self.n = n
+
+    def search(
+        self, Qc: Any, k: int, own: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        n_ask = min(k + (own is not None), self.n)
+        self.index.set_ef(max(2 * n_ask, 32))
+        cand, _ = self.index.knn_query(Qc.astype(np.float32), k=n_ask, num_threads=self.threads)
+        cand = cand.astype(np.intp)
+        return _drop_own(cand, own), np.full(len(cand), np.inf)
+
+
+class _TorchSearcher(_Searcher):
+    def __init__(self, Xc: Any) -> None:
+        torch = _import_optional("torch", "torch", "the 'torch' neighbors backend")
+        if sp.issparse(Xc):
+            Xc = Xc.toarray()
+        self.torch = torch
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.name = f"torch-{self.device.type}"
+        self.X = torch.from_numpy(Xc.astype(np.float32)).to(self.device)
+        self.x2 = (self.X * self.X).sum(dim=1)
+        lowered = torch.get_float32_matmul_precision() != "highest"
+        unit = 2.0**-10 if lowered and self.device.type == "cuda" else _U32
+        self.error_scale = 4.0 * (Xc.shape[1] + 6) * unit
+        self.n = Xc.shape[0]
+
+    def search(
+        self, Qc: Any, k: int, own: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        torch = self.torch
+        Qd = Qc.toarray() if sp.issparse(Qc) else Qc
+        n_ask = min(k + _EXTRA, self.n - (own is not None))
+        block = max(1, _BLOCK_CELLS // max(self.n, 1))
+        cand, bound = [], []
+        for start in range(0, len(Qd), block):
+            q = torch.from_numpy(Qd[start : start + block].astype(np.float32)).to(self.device)
+            d2 = (q * q).sum(dim=1, keepdim=True) - 2.0 * q @ self.X.T + self.x2
+            if own is not None:
+                rows = torch.arange(len(q), device=self.device)
+                cols = torch.from_numpy(own[start : start + block]).to(self.device)
+                d2[rows, cols] = float("inf")
+            vals, ind = torch.topk(d2, n_ask, dim=1, largest=False, sorted=True)
+            cand.append(ind.cpu().numpy())
+            bound.append(vals[:, -1].double().cpu().numpy())
+        all_cand = np.concatenate(cand).astype(np.intp)
+        limit = self.n - (own is not None)
+        bounds = np.concatenate(bound) if n_ask < limit else np.full(len(Qd), np.inf)
+        return all_cand, bounds
+
+
+def _threads(n_jobs: int | None) -> Any:
+    if n_jobs is None:
+        return threadpool_limits(limits=None)
+    return threadpool_limits(limits=None if n_jobs < 0 else int(n_jobs))
+
+
+def _import_optional(module: str, extra: str, what: str) -> Any:
+    if importlib.util.find_spec(module) is None:
+        raise MissingDependencyError(
+            f"{what} requires the {module!r} package; install it with "
+            f'pip install "imbalance[{extra}]", or use neighbors="exact".'
+        )
+    return importlib.import_module(module)
+
+
+def _fits_float32(Xc: np.ndarray) -> bool:
+    """float32 squares of every centred value stay finite and normal."""
+    top = float(np.abs(Xc).max(initial=0.0))
+    return top < 1e17
+
+
+def _bound_from(d2: np.ndarray, n_asked: int, n_total: int) -> np.ndarray:
+    if n_asked >= n_total:
+        return np.full(d2.shape[0], np.inf)
+    return d2[:, -1]
+
+
+def _drop_own(cand: np.ndarray, own: np.ndarray | None) -> np.ndarray:
+    """Remove each query's own position from its candidates (or the farthest if absent)."""
+    if own is None:
+        return cand
+    is_own = cand == own[:, None]
+    missing = ~is_own.any(axis=1)
+    is_own[missing, -1] = True
+    return cand[~is_own].reshape(len(cand), cand.shape[1] - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# float64 re-ranking and the exact fallback
+
+
+def _row_norms(X: Any) -> np.ndarray:
+    if sp.issparse(X):
+        return np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    return np.sqrt(np.einsum("ij,ij->i", X, X))
+
+
+def _pair_d2(X: Any, Q: Any, cand: np.ndarray) -> np.ndarray:
+    """Squared distance from each query to each of its candidates, from the differences."""
+    n_q, width = cand.shape
+    out = np.empty((n_q, width), dtype=np.float64)
+    rows_per_block = max(1, _BLOCK_CELLS // max(width * X.shape[1], 1))
+    for start in range(0, n_q, rows_per_block):
+        stop = min(start + rows_per_block, n_q)
+        flat = cand[start:stop].ravel()
+        q_rows = np.repeat(np.arange(start, stop), width)
+        diff = X[flat] - Q[q_rows]
+        if sp.issparse(diff):
+            sq = np.asarray(diff.multiply(diff).sum(axis=1)).ravel()
+        else:
+            sq = np.add.reduce(diff * diff, axis=1)
+        out[start:stop] = sq.reshape(stop - start, width)
+    return out
+
+
+def _sort_pairs(cand: np.ndarray, d2: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sort each row's candidates by (distance, position) and keep the first k."""
+    order = np.lexsort((cand, d2), axis=-1)[:, :k]
+    return np.take_along_axis(cand, order, axis=1), np.take_along_axis(d2, order, axis=1)
+
+
+def _exact_rows(
+    X: Any,
+    Q: Any,
+    own: np.ndarray | None,
+    k: int,
+    radius: float,
+    center: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact neighbours of a few queries: float64 distances to every row, then a proof band."""
+    idx = np.empty((Q.shape[0], k), dtype=np.intp)
+    d2_out = np.empty((Q.shape[0], k), dtype=np.float64)
+    Xc = X if center is None else X - center
+    x2 = _row_norms(Xc) ** 2
+    scale = 4.0 * (X.shape[1] + 6) * _U64
+    for start, stop in _blocks(Q.shape[0], X.shape[0]):
+        q = Q[start:stop] if center is None else Q[start:stop] - center
+        q2 = _row_norms(q) ** 2
+        prod = q @ Xc.T
+        prod = prod.toarray() if sp.issparse(prod) else np.asarray(prod)
+        d2 = q2[:, None] - 2.0 * prod + x2[None, :]
+        if own is not None:
+            d2[np.arange(stop - start), own[start:stop]] = np.inf
+        kth = np.partition(d2, k - 1, axis=1)[:, k - 1]
+        slack = scale * (np.sqrt(q2) + radius) ** 2
+        for r in range(stop - start):
+            cand = np.flatnonzero(d2[r] <= kth[r] + 2.0 * slack[r])
+            if own is not None:
+                cand = cand[cand != own[start + r]]
+            exact = _pair_d2(X, Q[start + r : start + r + 1], cand[None, :])
+            i, d = _sort_pairs(cand[None, :], exact, k)
+            idx[start + r], d2_out[start + r] = i[0], d[0]
+    return idx, d2_out
+
+
+def _blocks(n_queries: int, n_rows: int) -> Iterator[tuple[int, int]]:
+    step = max(1, _BLOCK_CELLS // max(n_rows, 1))
+    for start in range(0, n_queries, step):
+        yield start, min(start + step, n_queries)

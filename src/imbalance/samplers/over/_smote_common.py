@@ -1,0 +1,291 @@
+"""Steps shared by the SMOTE family: features, neighbours, draws, interpolation, assembly.
+
+Every synthetic row of an interpolating sampler is ``base + step * (neighbour - base)`` on the
+numeric columns (and on pandas / polars datetime and timedelta columns, in their own unit);
+integer columns are rounded and kept within the column's observed range; every other column
+(booleans, categories, strings, objects) takes the value of the nearer parent (the base row
+when ``step < 0.5``, the neighbour otherwise), so it is never averaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import clone
+
+from ... import _containers
+from ..._param_validation import Interval, Options
+from ..._validation import EncodedTarget
+from ...base import Resampled
+from ...exceptions import InvalidDataError, InvalidParameterError
+from ...neighbors import BACKENDS, NeighborIndex
+
+__all__ = [
+    "NEIGHBORS_CONSTRAINTS",
+    "Features",
+    "Synthesis",
+    "check_class_size",
+    "draw_pairs",
+    "grown_classes",
+    "interpolate",
+    "n_neighbors_of",
+    "search",
+]
+
+NEIGHBORS_CONSTRAINTS: dict[str, list[Any]] = {
+    "neighbors": [Options(BACKENDS)],
+    "n_jobs": [None, Interval("int", -1, -1), Interval("int", 1, None)],
+}
+
+# Rows interpolated at once (bounds the temporaries to a few MB).
+_CHUNK = 1 << 16
+
+
+@dataclass
+class Features:
+    """The columns a sampler computes on, read row by row and checked in the user's terms."""
+
+    X: Any
+    owner: str
+    columns: list[int] = field(default_factory=list)
+    int_ranges: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, X: Any, owner: str) -> Features:
+        columns = _containers.numeric_column_positions(X)
+        if not columns:
+            raise InvalidDataError(
+                f"{owner} interpolates numeric columns, but X has none. Encode the features as "
+                "numbers, use SMOTEN for categorical-only data or SMOTENC for mixed data."
+            )
+        return cls(X, owner, columns)
+
+    @property
+    def all_columns(self) -> bool:
+        return not _containers.is_frame(self.X) and len(self.columns) == self.X.shape[1]
+
+    def rows(self, positions: np.ndarray | None = None) -> Any:
+        """float64 values of the numeric columns at ``positions`` (all rows when None)."""
+        X = self.X
+        if isinstance(X, np.ndarray) and self.all_columns:
+            part = X if positions is None else X[positions]
+            values: Any = np.asarray(part, dtype=np.float64)
+        elif sp.issparse(X):
+            part = X.tocsr() if positions is None else X.tocsr()[positions]
+            values = sp.csr_matrix(part, dtype=np.float64)[:, self.columns]
+        else:
+            part = X if positions is None else _containers.take_rows(X, positions)
+            values = _containers.numeric_values(part, self.columns)
+        self._check_finite(values, positions)
+        return values
+
+    def _check_finite(self, values: Any, positions: np.ndarray | None) -> None:
+        data = values.data if sp.issparse(values) else values
+        if np.isfinite(data).all():
+            return
+        bad = ~np.isfinite(values.toarray() if sp.issparse(values) else values)
+        row, j = np.argwhere(bad)[0]
+        row = int(row if positions is None else positions[row])
+        name = self.column_name(self.columns[j])
+        raise InvalidDataError(
+            f"{self.owner} computes distances on the numeric columns, and column {name} holds "
+            f"{int(bad[:, j].sum())} missing or infinite value(s) in the rows it reads (first at "
+            f"row {row}). Impute them (e.g. sklearn.impute.SimpleImputer) or drop those rows "
+            "before resampling."
+        )
+
+    def column_name(self, pos: int) -> str:
+        if _containers.is_frame(self.X):
+            return repr(list(self.X.columns)[pos])
+        return str(pos)
+
+    def integer_columns(self) -> list[int]:
+        """Positions in ``columns`` of integer-typed columns, with their observed ranges."""
+        X = self.X
+        if _containers.is_frame(X):
+            schema = list(_containers_schema(X))
+            found = [j for j, pos in enumerate(self.columns) if schema[pos].is_integer()]
+        elif not sp.issparse(X) and np.asarray(X[:1]).dtype.kind in "iu":
+            found = list(range(len(self.columns)))
+        else:
+            found = []
+        if found and not self.int_ranges:
+            all_rows = self.rows() if not sp.issparse(X) else None
+            for j in found:
+                column = all_rows[:, j] if all_rows is not None else None
+                if column is not None and column.size:
+                    self.int_ranges[j] = (float(column.min()), float(column.max()))
+        return found
+
+
+def _containers_schema(X: Any) -> Any:
+    import narwhals.stable.v2 as nw
+
+    return nw.from_native(X, eager_only=True).schema.values()
+
+
+def grown_classes(
+    target: EncodedTarget, target_counts: dict[Any, int]
+) -> Iterator[tuple[int, Any, np.ndarray, int]]:
+    """(code, label, member positions, rows to add) for each class that grows, in label order."""
+    for k, (cls, have) in enumerate(zip(target.classes, target.counts.tolist(), strict=True)):
+        extra = target_counts[cls] - have
+        if extra > 0:
+            yield k, cls, target.members(k), extra
+
+
+def n_neighbors_of(spec: Any) -> int:
+    """Neighbours asked by an int or by an estimator with ``n_neighbors`` (which counts self)."""
+    if hasattr(spec, "kneighbors"):
+        return int(spec.get_params()["n_neighbors"]) - 1
+    return int(spec)
+
+
+def check_class_size(owner: str, param: str, spec: Any, cls: Any, size: int) -> int:
+    """Raise in the user's terms when a class is too small for its neighbours."""
+    k = n_neighbors_of(spec)
+    if size <= k:
+        way_out = (
+            f"Lower {param} to at most {size - 1}, or use"
+            if size > 1
+            else "Use a sampling_strategy that leaves it out, or"
+        )
+        raise InvalidDataError(
+            f"{owner} needs more rows than {param} in every class it over-samples; class "
+            f"{cls!r} has {size} row(s), {param}={k}. {way_out} RandomOverSampler."
+        )
+    return k
+
+
+def search(
+    X_index: Any,
+    spec: Any,
+    *,
+    backend: str,
+    n_jobs: int | None,
+    rng: np.random.Generator,
+    rows: np.ndarray | None = None,
+    queries: Any = None,
+) -> tuple[np.ndarray, str]:
+    """Neighbours within ``X_index`` of its ``rows`` (self excluded) or of outside ``queries``.
+
+    ``spec`` is an int (this package's engine) or an estimator with ``kneighbors``
+    (imbalanced-learn's convention: fitted here, its first neighbour of an indexed row is the
+    row itself and is dropped). Returns the positions and the backend that answered.
+    """
+    if hasattr(spec, "kneighbors"):
+        est = clone(spec).fit(X_index)
+        if queries is not None:
+            return np.asarray(est.kneighbors(queries, return_distance=False))[:, :-1], "estimator"
+        asked = X_index if rows is None else X_index[rows]
+        return np.asarray(est.kneighbors(asked, return_distance=False))[:, 1:], "estimator"
+    seed = int(rng.integers(2**31)) if backend == "approximate" else None
+    index = NeighborIndex(backend=backend, n_jobs=n_jobs, random_state=seed).fit(X_index)  # type: ignore[arg-type]
+    found = index.kneighbors(queries, int(spec), rows=rows)
+    return found, index.backend_
+
+
+def draw_pairs(nn: np.ndarray, n_new: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n_new`` (row, neighbour) pairs drawn uniformly among the rows of ``nn`` and their columns.
+
+    Returns positions (into whatever ``nn`` indexes) of the base rows and of the neighbours.
+    """
+    n_rows, k = nn.shape
+    flat = rng.integers(0, n_rows * k, size=n_new)
+    rows = flat // k
+    return rows, nn[rows, flat % k]
+
+
+def interpolate(F: Any, base: np.ndarray, nb: np.ndarray, steps: np.ndarray, G: Any = None) -> Any:
+    """``F[base] + steps * (G[nb] - F[base])`` in chunks (``G`` defaults to ``F``)."""
+    G = F if G is None else G
+    if sp.issparse(F):
+        b = F[base]
+        return (b + sp.diags(steps) @ (G[nb] - b)).tocsr()
+    out = np.empty((len(base), F.shape[1]), dtype=np.float64)
+    for start in range(0, len(base), _CHUNK):
+        stop = start + _CHUNK
+        b = F[base[start:stop]]
+        out[start:stop] = b
+        b -= G[nb[start:stop]]
+        b *= steps[start:stop, None]
+        out[start:stop] -= b
+    return out
+
+
+@dataclass
+class Synthesis:
+    """Synthetic rows gathered class by class, then turned into :class:`Resampled`."""
+
+    features: Features
+    bases: list[np.ndarray] = field(default_factory=list)
+    neighbours: list[np.ndarray] = field(default_factory=list)
+    steps: list[np.ndarray] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+
+    def add(self, base: np.ndarray, nb: np.ndarray, steps: np.ndarray, values: Any) -> None:
+        self.bases.append(base)
+        self.neighbours.append(nb)
+        self.steps.append(steps)
+        self.values.append(values)
+
+    def result(self, n_samples: int) -> tuple[Resampled, np.ndarray]:
+        """The rows to output and the steps of the synthetic ones."""
+        base = _cat(self.bases, np.intp)
+        nb = _cat(self.neighbours, np.intp)
+        steps = _cat(self.steps, np.float64)
+        values = self._values()
+        for j in self.features.integer_columns():
+            low, high = self.features.int_ranges.get(j, (-np.inf, np.inf))
+            if not sp.issparse(values):
+                np.clip(values[:, j], low, high, out=values[:, j])
+        columns = list(self.features.columns)
+        X = self.features.X
+        times = _containers.time_column_positions(X)
+        if times and len(base):
+            T = _containers.time_values(X, times)
+            values = np.hstack([values, interpolate(T, base, nb, steps)])
+            columns += times
+        nearer = np.where(steps < 0.5, base, nb)
+        others = _other_columns(X, columns)
+        resampled = Resampled(
+            indices=np.arange(n_samples),
+            parents=np.column_stack([base, nb]),
+            values=values,
+            columns=columns,
+            sources={pos: nearer for pos in others} if len(base) else {},
+        )
+        return resampled, steps
+
+    def _values(self) -> Any:
+        if not self.values:
+            return np.empty((0, len(self.features.columns)), dtype=np.float64)
+        if sp.issparse(self.values[0]):
+            return sp.vstack(self.values, format="csr")
+        return self.values[0] if len(self.values) == 1 else np.concatenate(self.values)
+
+
+def _cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
+
+
+def _other_columns(X: Any, columns: list[int]) -> list[int]:
+    if not _containers.is_frame(X):
+        return []
+    taken = set(columns)
+    return [i for i in range(len(X.columns)) if i not in taken]
+
+
+def check_neighbors_spec(owner: str, param: str, spec: Any) -> None:
+    """An int >= 1 or an object with ``kneighbors`` and ``n_neighbors`` >= 2."""
+    if hasattr(spec, "kneighbors"):
+        n = spec.get_params().get("n_neighbors") if hasattr(spec, "get_params") else None
+        if not isinstance(n, int | np.integer) or n < 2:
+            raise InvalidParameterError(
+                f"{param} of {owner}, an estimator, must have n_neighbors >= 2 (it counts the "
+                f"row itself, as in imbalanced-learn); got n_neighbors={n!r}."
+            )
