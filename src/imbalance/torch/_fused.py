@@ -1,0 +1,188 @@
+"""Fused focal losses: one pass over the logits gives the loss and its gradient.
+
+Autograd through the textbook formula keeps a dozen logits-sized intermediates and reads them
+back in the backward pass. Here a custom :class:`torch.autograd.Function` computes the loss and
+the gradient together in its forward pass (when the logits need a gradient) and keeps only the
+gradient; the backward pass scales it by the incoming gradient, in place. The kernels are plain
+tensor functions. When the tensors are large and :func:`torch.compile` works here (a C++
+compiler on CPU, Triton on CUDA), they are compiled into one loop; otherwise, or if compiling
+fails, they run eagerly, with the same results to float tolerance.
+
+The choice is made per call and can be forced with the environment variable
+``IMBALANCE_TORCH_COMPILE``: ``"auto"`` (the default: compile from ``COMPILE_MIN_NUMEL`` logits
+up), ``"1"`` (always compile) or ``"0"`` (never).
+
+The derivatives, with ``p = sigmoid(x)``, ``u = 1 - p``, ``lp = log p`` and ``ln = log u``:
+
+- sigmoid focal, positive term ``u**g * (-lp)``: ``-u**g * (u - g * p * lp)``;
+  negative term ``p**g * (-ln)``: ``p**g * (p - g * u * ln)``.
+- softmax focal, ``f(l) = (1 - e**l)**g * (-l)`` of ``l = log_softmax(z)_c``:
+  ``f'(l) = -(1 - e**l)**g * (1 - g * e**l * l / (1 - e**l))``, where ``l / (1 - e**l) -> -1``
+  as ``l -> 0``; and ``d l_c / d z_j = [c == j] - p_j``.
+
+Every factor is bounded, so the gradient is finite for any logit and any ``g >= 0``.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import Tensor
+from torch.autograd.function import FunctionCtx, once_differentiable
+
+from ._loss_common import opmath_dtype
+
+COMPILE_MIN_NUMEL = 1 << 20
+"""Logits with at least this many elements use compiled kernels when ``"auto"``."""
+
+_ENV = "IMBALANCE_TORCH_COMPILE"
+_compiled: dict[Callable[..., Any], Callable[..., Any]] = {}
+_failed: set[str] = set()
+
+
+def sigmoid_focal_kernel(
+    x: Tensor, t: Tensor, a_pos: Tensor, a_neg: Tensor, w: Tensor | None, gamma: Tensor,
+    scale: Tensor | None, want_grad: bool,
+) -> tuple[Tensor, Tensor | None]:
+    """Loss (summed times ``scale``, or per element when ``scale`` is None) and its gradient."""
+    acc = opmath_dtype(x.dtype)
+    xf, tf = x.to(acc), t.to(acc)
+    e = torch.exp(-xf.abs())
+    l1 = torch.log1p(e)
+    lp = torch.clamp(xf, max=0.0) - l1  # log p
+    ln = torch.clamp(-xf, max=0.0) - l1  # log(1 - p)
+    wp, wn = a_pos * tf, a_neg * (1.0 - tf)
+    if w is not None:
+        wp, wn = wp * w, wn * w
+    fp, fn = torch.exp(gamma * ln), torch.exp(gamma * lp)
+    loss = wp * fp * (-lp) + wn * fn * (-ln)
+    grad = None
+    if want_grad:
+        r = 1.0 / (1.0 + e)
+        positive = xf >= 0
+        p, u = torch.where(positive, r, e * r), torch.where(positive, e * r, r)
+        grad = wn * fn * (p - gamma * u * ln) - wp * fp * (u - gamma * p * lp)
+        grad = (grad if scale is None else grad * scale).to(x.dtype)
+    return (loss if scale is None else loss.sum() * scale), grad
+
+
+def _focal_derivative(logp: Tensor, gamma: Tensor) -> tuple[Tensor, Tensor]:
+    """``f(l)`` and ``f'(l)`` for ``f(l) = (1 - e**l)**g * (-l)``, stable at ``l = 0``."""
+    logp = torch.clamp(logp, max=0.0)
+    u = -torch.expm1(logp)
+    factor = torch.pow(u, gamma)
+    ratio = torch.where(u > 0, logp / torch.where(u > 0, u, 1.0), -1.0)
+    return factor * (-logp), -factor * (1.0 - gamma * (1.0 - u) * ratio)
+
+
+def softmax_focal_index_kernel(
+    z: Tensor, y: Tensor, valid: Tensor, a: Tensor | None, gamma: Tensor, scale: Tensor | None,
+    want_grad: bool,
+) -> tuple[Tensor, Tensor | None]:
+    """Softmax focal loss of ``(M, C)`` logits against class indices ``y`` of shape ``(M,)``."""
+    acc = opmath_dtype(z.dtype)
+    zf = z.to(acc)
+    lse = torch.logsumexp(zf, dim=1)
+    ly = zf.gather(1, y.unsqueeze(1)).squeeze(1) - lse
+    f, df = _focal_derivative(ly, gamma)
+    coef = valid.to(acc) if a is None else a[y] * valid
+    loss = coef * f
+    grad = None
+    if want_grad:
+        row = coef * df if scale is None else coef * df * scale
+        onehot = torch.arange(zf.shape[1], device=z.device) == y.unsqueeze(1)
+        grad = (row.unsqueeze(1) * (onehot.to(acc) - torch.exp(zf - lse.unsqueeze(1)))).to(z.dtype)
+    return (loss if scale is None else loss.sum() * scale), grad
+
+
+def softmax_focal_dense_kernel(
+    z: Tensor, q: Tensor, a: Tensor | None, gamma: Tensor, scale: Tensor | None, want_grad: bool
+) -> tuple[Tensor, Tensor | None]:
+    """Softmax focal loss of ``(M, C)`` logits against per-class target weights ``q``."""
+    acc = opmath_dtype(z.dtype)
+    zf = z.to(acc)
+    logp = zf - torch.logsumexp(zf, dim=1, keepdim=True)
+    f, df = _focal_derivative(logp, gamma)
+    qa = q.to(acc) if a is None else q.to(acc) * a
+    loss = (qa * f).sum(dim=1)
+    grad = None
+    if want_grad:
+        b = qa * df
+        grad = b - torch.exp(logp) * b.sum(dim=1, keepdim=True)
+        grad = (grad if scale is None else grad * scale).to(z.dtype)
+    return (loss if scale is None else loss.sum() * scale), grad
+
+
+def run_kernel(kernel: Callable[..., Any], numel: int, device: torch.device, *args: Any) -> Any:
+    """Run ``kernel`` compiled when that is wanted and works, eagerly otherwise."""
+    if not _want_compiled(numel, device):
+        return kernel(*args)
+    key = f"{kernel.__name__}:{device.type}"
+    try:
+        compiled = _compiled.get(kernel)
+        if compiled is None:
+            compiled = _compiled[kernel] = torch.compile(kernel, dynamic=None)
+        return compiled(*args)
+    except Exception as exc:  # any failure of the compiler stack: fall back, once, loudly
+        _failed.add(key)
+        warnings.warn(
+            f"imbalance.torch could not compile {kernel.__name__} on {device.type} "
+            f"({type(exc).__name__}: {str(exc)[:200]}); using eager kernels from now on. Set "
+            f"{_ENV}=0 to skip compiling.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return kernel(*args)
+
+
+def _want_compiled(numel: int, device: torch.device) -> bool:
+    mode = os.environ.get(_ENV, "auto").strip().lower()
+    if mode in ("0", "false", "no", "off", "never"):
+        return False
+    if torch.compiler.is_compiling() or any(k.endswith(f":{device.type}") for k in _failed):
+        return False
+    if mode in ("1", "true", "yes", "on", "always"):
+        return True
+    return numel >= COMPILE_MIN_NUMEL
+
+
+class FusedLoss(torch.autograd.Function):
+    """Loss whose gradient is computed in the forward pass by ``kernel``.
+
+    ``forward(ctx, kernel, numel_key, logits, *args)``: ``args`` are the kernel's arguments after
+    the logits, ending with ``scale`` (``None`` for per-element losses). The kernel returns
+    ``(loss, grad)``. Only the first-order gradient with respect to ``logits`` is defined.
+    """
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, kernel: Callable[..., Any], logits: Tensor, *args: Any) -> Tensor:
+        want_grad = bool(ctx.needs_input_grad[1])  # type: ignore[attr-defined]
+        loss, grad = run_kernel(kernel, logits.numel(), logits.device, logits, *args, want_grad)
+        ctx.kernel, ctx.args, ctx.grad = kernel, args, grad  # type: ignore[attr-defined]
+        ctx.save_for_backward(logits)
+        return loss.to(logits.dtype)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: Any, grad_out: Tensor) -> tuple[Any, ...]:
+        grad = ctx.grad
+        ctx.grad = None  # used once; a retained graph recomputes it
+        if grad is None:
+            (logits,) = ctx.saved_tensors
+            _, grad = run_kernel(ctx.kernel, logits.numel(), logits.device, logits, *ctx.args, True)
+        if not _is_one(grad_out):
+            grad = grad.mul_(grad_out if grad_out.ndim == 0 else _expand_like(grad_out, grad))
+        return (None, grad) + (None,) * len(ctx.args)
+
+
+def _is_one(grad_out: Tensor) -> bool:
+    return grad_out.device.type == "cpu" and grad_out.numel() == 1 and grad_out.item() == 1.0
+
+
+def _expand_like(grad_out: Tensor, grad: Tensor) -> Tensor:
+    """Per-row incoming gradient ``(M,)`` broadcast over the class dimension of ``(M, C)``."""
+    return grad_out.unsqueeze(-1) if grad_out.ndim == grad.ndim - 1 else grad_out

@@ -1,0 +1,550 @@
+"""Losses that use the class counts: class-balanced, LDAM, logit-adjusted, balanced softmax.
+
+Every class weight comes from :func:`imbalance.weights.weights_from_counts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from .._typing import Reduction
+from ..exceptions import InvalidDataError, InvalidParameterError
+from ..weights import weights_from_counts
+from ._loss_common import (
+    as_class_tensor,
+    check_batched,
+    check_counts,
+    check_int,
+    check_logits,
+    check_real,
+    check_reduction,
+    class_view,
+    opmath_dtype,
+    split_target,
+)
+from ._loss_focal import sigmoid_focal_loss
+
+__all__ = [
+    "adjust_logits",
+    "balanced_softmax_loss",
+    "class_balanced_loss",
+    "drw_weights",
+    "ldam_loss",
+    "ldam_margins",
+    "logit_adjusted_loss",
+]
+
+Counts = Sequence[float] | np.ndarray | Tensor
+LossType = Literal["softmax", "sigmoid", "focal"]
+_LOSS_TYPES = ("softmax", "sigmoid", "focal")
+
+
+def class_balanced_loss(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    class_counts: Counts,
+    beta: float = 0.999,
+    loss_type: LossType = "softmax",
+    gamma: float = 2.0,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Class-balanced loss (Cui et al., 2019): a loss weighted by the effective number.
+
+    Class :math:`c` with :math:`n_c` samples weighs :math:`(1 - \beta) / (1 - \beta^{n_c})`,
+    scaled so the weights sum to the number of classes
+    (``weights_from_counts(class_counts, scheme="effective_number", beta=beta)``).
+
+    - ``"softmax"``: each row's cross-entropy times the weight of its class.
+    - ``"sigmoid"`` / ``"focal"``: binary cross-entropy / sigmoid focal loss on one-hot targets,
+      every element of a row times the weight of the row's class. With a 0/1 indicator target
+      (multi-label), each column takes the weight of its label instead.
+
+    Parameters
+    ----------
+    logits : Tensor of shape (N, C, *)
+        Raw scores; the class dimension is dim 1.
+    target : Tensor of shape (N, *) with class indices, or (N, C, *) with per-class values
+        Indices in ``[0, C)`` (or ``ignore_index``); or class probabilities (``"softmax"``), or a
+        0/1 indicator (``"sigmoid"``, ``"focal"``).
+    class_counts : sequence of shape (C,)
+        Training samples per class (positives per label for an indicator).
+    beta : float in [0, 1), default=0.999
+        ``0`` gives no re-weighting; values towards 1 approach inverse-frequency weights.
+    loss_type : {"softmax", "sigmoid", "focal"}, default="softmax"
+        The loss that is re-weighted.
+    gamma : float >= 0, default=2.0
+        Focusing parameter of ``"focal"``.
+    ignore_index : int, default=-100
+        Index targets equal to it are left out, and not counted by ``'mean'``.
+    reduction : {'none', 'mean', 'sum'}, default='mean'
+        ``'mean'`` divides by the number of kept rows (``"softmax"``) or kept elements (rows
+        times classes, ``"sigmoid"`` and ``"focal"``), not by the summed weights: the weights
+        are normalised to sum to C so the loss keeps the scale of the unweighted one.
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar, or per row (``"softmax"``, shape (N, *)) or per element (shape of logits)
+        for ``reduction='none'``.
+
+    See Also
+    --------
+    imbalance.torch.ClassBalancedLoss : The module form, with ``from_targets``.
+    imbalance.weights.weights_from_counts : The weights.
+
+    References
+    ----------
+    .. [1] Y. Cui, M. Jia, T.-Y. Lin, Y. Song and S. Belongie, "Class-Balanced Loss Based on
+       Effective Number of Samples", CVPR 2019.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from imbalance.torch.functional import class_balanced_loss
+    >>> logits = torch.tensor([[1.0, -1.0], [0.0, 2.0], [0.5, 0.5]])
+    >>> target = torch.tensor([0, 1, 1])
+    >>> round(class_balanced_loss(logits, target, class_counts=[90, 10], beta=0.99).item(), 4)
+    0.3624
+    """
+    owner = "class_balanced_loss"
+    check_reduction(reduction, owner)
+    beta = check_real(beta, "beta", owner, high=1.0, high_open=True)
+    if loss_type not in _LOSS_TYPES:
+        raise InvalidParameterError(
+            f"The 'loss_type' parameter of {owner} must be 'softmax', 'sigmoid' or 'focal'. "
+            f"Got {loss_type!r} instead."
+        )
+    gamma = check_real(gamma, "gamma", owner)
+    ignore_index = check_int(ignore_index, "ignore_index", owner)
+    check_logits(logits, owner)
+    check_batched(logits, owner)
+    counts = _counts_for(class_counts, logits, owner)
+    w = torch.as_tensor(weights_from_counts(counts, scheme="effective_number", beta=beta))
+    return class_balanced_weighted(logits, target, w, loss_type, gamma, ignore_index, reduction,
+                                   owner)
+
+
+def class_balanced_weighted(
+    logits: Tensor, target: Tensor, class_weight: Tensor, loss_type: str, gamma: float,
+    ignore_index: int, reduction: Reduction, owner: str,
+) -> Tensor:
+    """:func:`class_balanced_loss` with the class weights given (checked arguments)."""
+    w = class_weight.to(device=logits.device, dtype=opmath_dtype(logits.dtype))
+    is_index = split_target(logits, target, owner)
+    if loss_type == "softmax":
+        return _weighted_ce(logits, target, w, is_index, ignore_index, reduction)
+    focal_gamma = gamma if loss_type == "focal" else 0.0
+    if not is_index:
+        return sigmoid_focal_loss(logits, target, gamma=focal_gamma, reduction=reduction,
+                                  weight=class_view(w, logits.ndim))
+    valid = target != ignore_index
+    y = torch.where(valid, target, torch.zeros_like(target))
+    onehot = F.one_hot(y, logits.shape[1]).movedim(-1, 1).to(logits.dtype)
+    return sigmoid_focal_loss(logits, onehot, gamma=focal_gamma, reduction=reduction,
+                              weight=w[y].unsqueeze(1), mask=valid.unsqueeze(1))
+
+
+def _weighted_ce(
+    logits: Tensor, target: Tensor, w: Tensor, is_index: bool, ignore_index: int,
+    reduction: Reduction,
+) -> Tensor:
+    z = logits.to(opmath_dtype(logits.dtype))
+    tgt = target if is_index else target.to(z.dtype)
+    per_row = F.cross_entropy(z, tgt, weight=w, ignore_index=ignore_index, reduction="none")
+    if reduction == "none":
+        return per_row.to(logits.dtype)
+    total = per_row.sum()
+    if reduction == "mean":
+        total = total / ((target != ignore_index).sum() if is_index else per_row.numel())
+    return total.to(logits.dtype)
+
+
+def ldam_margins(class_counts: Counts, *, max_margin: float = 0.5) -> Tensor:
+    r"""LDAM margins :math:`\Delta_j = C / n_j^{1/4}`, the largest equal to ``max_margin``.
+
+    That is :math:`\Delta_j = \text{max\_margin} \cdot (n_{\min} / n_j)^{1/4}`: the rarest class
+    gets ``max_margin``.
+
+    Parameters
+    ----------
+    class_counts : sequence of shape (C,)
+        Training samples per class.
+    max_margin : float > 0, default=0.5
+        Margin of the rarest class.
+
+    Returns
+    -------
+    margins : Tensor of shape (C,), float64
+
+    Examples
+    --------
+    >>> from imbalance.torch.functional import ldam_margins
+    >>> ldam_margins([10000, 625, 16], max_margin=0.5).tolist()
+    [0.1, 0.2, 0.5]
+    """
+    owner = "ldam_margins"
+    max_margin = check_real(max_margin, "max_margin", owner, low_open=True)
+    counts = check_counts(class_counts, owner)
+    return torch.from_numpy(max_margin * (counts.min() / counts) ** 0.25)
+
+
+def ldam_loss(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    class_counts: Counts,
+    max_margin: float = 0.5,
+    scale: float = 30.0,
+    weight: Sequence[float] | np.ndarray | Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Label-distribution-aware margin loss (Cao et al., 2019).
+
+    The logit of the true class is lowered by the class's margin :math:`\Delta_y` (see
+    :func:`ldam_margins`) and the cross-entropy is taken of ``scale`` times the result:
+    :math:`\ell = \mathrm{CE}(s\,(z - \Delta_y e_y), y)`. The paper uses normalised features
+    and weights (cosine logits in [-1, 1]) with ``scale=30``; with unnormalised logits use a
+    scale near 1. Pair with deferred re-weighting: ``weight=drw_weights(counts, epoch, ...)``.
+
+    Parameters
+    ----------
+    logits : Tensor of shape (N, C, *)
+        Raw scores (cosine similarities in the paper).
+    target : Tensor of shape (N, *)
+        Class indices in ``[0, C)``, or ``ignore_index``.
+    class_counts : sequence of shape (C,)
+        Training samples per class.
+    max_margin : float > 0, default=0.5
+        Margin of the rarest class.
+    scale : float > 0, default=30.0
+        Multiplies the adjusted logits (``s`` in the paper).
+    weight : sequence/Tensor of shape (C,), default=None
+        Class weights, as in ``cross_entropy`` (the DRW stage).
+    ignore_index : int, default=-100
+        Targets equal to it are left out.
+    reduction : {'none', 'mean', 'sum'}, default='mean'
+        As in ``cross_entropy``: ``'mean'`` divides by the summed weights of the kept targets.
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar, or shape (N, *) for ``reduction='none'``.
+
+    See Also
+    --------
+    imbalance.torch.LDAMLoss : The module form, with ``from_targets``.
+    drw_weights : The deferred re-weighting schedule.
+
+    References
+    ----------
+    .. [1] K. Cao, C. Wei, A. Gaidon, N. Arechiga and T. Ma, "Learning Imbalanced Datasets with
+       Label-Distribution-Aware Margin Loss", NeurIPS 2019.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from imbalance.torch.functional import ldam_loss
+    >>> logits = torch.tensor([[0.9, 0.1], [0.2, 0.6]])
+    >>> target = torch.tensor([0, 1])
+    >>> round(ldam_loss(logits, target, class_counts=[100, 10], scale=1.0).item(), 4)
+    0.7143
+    """
+    owner = "ldam_loss"
+    check_reduction(reduction, owner)
+    scale = check_real(scale, "scale", owner, low_open=True)
+    ignore_index = check_int(ignore_index, "ignore_index", owner)
+    check_logits(logits, owner)
+    check_batched(logits, owner)
+    margins = ldam_margins(_counts_for(class_counts, logits, owner), max_margin=max_margin)
+    return ldam_with_margins(logits, target, margins, scale, weight, ignore_index, reduction, owner)
+
+
+def ldam_with_margins(
+    logits: Tensor, target: Tensor, margins: Tensor, scale: float, weight: Any,
+    ignore_index: int, reduction: Reduction, owner: str,
+) -> Tensor:
+    """:func:`ldam_loss` with the margins given (checked arguments)."""
+    if not split_target(logits, target, owner):
+        raise InvalidDataError(
+            f"{owner} needs class indices as target (the logits' shape without dim 1); got "
+            f"per-class values of shape {tuple(target.shape)}."
+        )
+    z = logits.to(opmath_dtype(logits.dtype))
+    m = margins.to(device=z.device, dtype=z.dtype)
+    valid = target != ignore_index
+    y = torch.where(valid, target, torch.zeros_like(target))
+    z = z.scatter_add(1, y.unsqueeze(1), -(m[y] * valid).unsqueeze(1))
+    w = None if weight is None else as_class_tensor(weight, "weight", owner,
+                                                    n_classes=logits.shape[1], like=logits)
+    loss = F.cross_entropy(scale * z, target, weight=w, ignore_index=ignore_index,
+                           reduction=reduction)
+    return loss.to(logits.dtype)
+
+
+def drw_weights(
+    class_counts: Counts, epoch: int, *, start_epoch: int, beta: float = 0.9999
+) -> Tensor:
+    """Deferred re-weighting (Cao et al., 2019): class weights for ``epoch``.
+
+    All ones before ``start_epoch``; from it on, the class-balanced (effective-number) weights
+    of :func:`imbalance.weights.weights_from_counts`. Train with the plain loss first, then
+    re-weight once the features are learned. The paper trains 200 epochs and starts at 160.
+
+    Parameters
+    ----------
+    class_counts : sequence of shape (C,)
+        Training samples per class.
+    epoch : int >= 0
+        The current epoch (0-based).
+    start_epoch : int >= 0
+        First epoch with re-weighting.
+    beta : float in [0, 1), default=0.9999
+        Effective-number parameter of the re-weighting stage.
+
+    Returns
+    -------
+    weight : Tensor of shape (C,), float32
+        Pass as ``weight`` to a loss, or assign to a module's ``weight`` buffer (then move it to
+        the module's device, e.g. ``drw_weights(...).to(device)``).
+
+    Examples
+    --------
+    >>> from imbalance.torch import drw_weights
+    >>> drw_weights([90, 10], epoch=0, start_epoch=2).tolist()
+    [1.0, 1.0]
+    >>> [round(v, 3) for v in drw_weights([90, 10], epoch=2, start_epoch=2).tolist()]
+    [0.202, 1.798]
+    """
+    owner = "drw_weights"
+    epoch = _check_non_negative_int(epoch, "epoch", owner)
+    start_epoch = _check_non_negative_int(start_epoch, "start_epoch", owner)
+    beta = check_real(beta, "beta", owner, high=1.0, high_open=True)
+    counts = check_counts(class_counts, owner)
+    if epoch < start_epoch:
+        return torch.ones(counts.size, dtype=torch.float32)
+    weights = weights_from_counts(counts, scheme="effective_number", beta=beta)
+    return torch.as_tensor(weights, dtype=torch.float32)
+
+
+def logit_adjusted_loss(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    class_counts: Counts,
+    tau: float = 1.0,
+    weight: Sequence[float] | np.ndarray | Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Logit-adjusted cross-entropy (Menon et al., 2021).
+
+    :math:`\ell = \mathrm{CE}(z + \tau \log \pi, y)` with :math:`\pi` the class priors
+    (``class_counts`` over their sum). Training with it makes the plain ``argmax`` of ``z`` a
+    balanced-error classifier; ``tau=1`` is the paper's choice.
+
+    Parameters
+    ----------
+    logits : Tensor of shape (N, C, *)
+        Raw scores; the class dimension is dim 1.
+    target : Tensor of shape (N, *) or (N, C, *)
+        Class indices, or class probabilities, as in ``cross_entropy``.
+    class_counts : sequence of shape (C,)
+        Training samples per class.
+    tau : float >= 0, default=1.0
+        Strength of the adjustment; ``0`` gives the cross-entropy.
+    weight : sequence/Tensor of shape (C,), default=None
+        Class weights, as in ``cross_entropy``.
+    ignore_index : int, default=-100
+        Index targets equal to it are left out.
+    reduction : {'none', 'mean', 'sum'}, default='mean'
+        As in ``cross_entropy``.
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar, or shape (N, *) for ``reduction='none'``.
+
+    See Also
+    --------
+    imbalance.torch.LogitAdjustedLoss : The module form, with ``from_targets``.
+    adjust_logits : The post-hoc counterpart, for a model trained with plain cross-entropy.
+    balanced_softmax_loss : The same loss at ``tau=1``.
+
+    References
+    ----------
+    .. [1] A. K. Menon, S. Jayasumana, A. S. Rawat, H. Jain, A. Veit and S. Kumar, "Long-tail
+       learning via logit adjustment", ICLR 2021.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from imbalance.torch.functional import logit_adjusted_loss
+    >>> logits = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    >>> target = torch.tensor([0, 1])
+    >>> round(logit_adjusted_loss(logits, target, class_counts=[3, 1]).item(), 4)
+    0.5514
+    """
+    owner = "logit_adjusted_loss"
+    check_reduction(reduction, owner)
+    tau = check_real(tau, "tau", owner)
+    ignore_index = check_int(ignore_index, "ignore_index", owner)
+    check_logits(logits, owner)
+    offsets = log_prior(_counts_for(class_counts, logits, owner), tau)
+    return offset_cross_entropy(logits, target, offsets, weight, ignore_index, reduction, owner)
+
+
+def balanced_softmax_loss(
+    logits: Tensor,
+    target: Tensor,
+    *,
+    class_counts: Counts,
+    weight: Sequence[float] | np.ndarray | Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: Reduction = "mean",
+) -> Tensor:
+    r"""Balanced softmax cross-entropy (Ren et al., 2020).
+
+    The softmax is weighted by the class counts,
+    :math:`p_y = n_y e^{z_y} / \sum_j n_j e^{z_j}`, which is the cross-entropy of
+    :math:`z + \log n`: the same as :func:`logit_adjusted_loss` with ``tau=1``.
+
+    Parameters
+    ----------
+    logits : Tensor of shape (N, C, *)
+        Raw scores; the class dimension is dim 1.
+    target : Tensor of shape (N, *) or (N, C, *)
+        Class indices, or class probabilities, as in ``cross_entropy``.
+    class_counts : sequence of shape (C,)
+        Training samples per class.
+    weight : sequence/Tensor of shape (C,), default=None
+        Class weights, as in ``cross_entropy``.
+    ignore_index : int, default=-100
+        Index targets equal to it are left out.
+    reduction : {'none', 'mean', 'sum'}, default='mean'
+        As in ``cross_entropy``.
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar, or shape (N, *) for ``reduction='none'``.
+
+    See Also
+    --------
+    imbalance.torch.BalancedSoftmaxLoss : The module form, with ``from_targets``.
+
+    References
+    ----------
+    .. [1] J. Ren, C. Yu, S. Sheng, X. Ma, H. Zhao, S. Yi and H. Li, "Balanced Meta-Softmax for
+       Long-Tailed Visual Recognition", NeurIPS 2020.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from imbalance.torch.functional import balanced_softmax_loss
+    >>> logits = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
+    >>> target = torch.tensor([0, 1])
+    >>> round(balanced_softmax_loss(logits, target, class_counts=[3, 1]).item(), 4)
+    0.5514
+    """
+    owner = "balanced_softmax_loss"
+    check_reduction(reduction, owner)
+    ignore_index = check_int(ignore_index, "ignore_index", owner)
+    check_logits(logits, owner)
+    offsets = log_prior(_counts_for(class_counts, logits, owner), 1.0)
+    return offset_cross_entropy(logits, target, offsets, weight, ignore_index, reduction, owner)
+
+
+def log_prior(counts: np.ndarray, tau: float) -> Tensor:
+    """``tau * log(counts / counts.sum())`` as a float32 tensor."""
+    return torch.as_tensor(tau * np.log(counts / counts.sum()), dtype=torch.float32)
+
+
+def offset_cross_entropy(
+    logits: Tensor, target: Tensor, offsets: Tensor, weight: Any, ignore_index: int,
+    reduction: Reduction, owner: str,
+) -> Tensor:
+    """Cross-entropy of ``logits + offsets`` (offsets along the class dimension)."""
+    is_index = split_target(logits, target, owner) if logits.ndim >= 2 else True
+    acc = opmath_dtype(logits.dtype)
+    shift = offsets.to(device=logits.device, dtype=acc)
+    z = logits.to(acc) + class_view(shift, logits.ndim)
+    w = None if weight is None else as_class_tensor(weight, "weight", owner,
+                                                    n_classes=shift.shape[0], like=logits)
+    tgt = target if is_index else target.to(acc)
+    loss = F.cross_entropy(z, tgt, weight=w, ignore_index=ignore_index, reduction=reduction)
+    return loss.to(logits.dtype)
+
+
+def adjust_logits(logits: Tensor, *, class_counts: Counts, tau: float = 1.0) -> Tensor:
+    r"""Post-hoc logit adjustment (Menon et al., 2021): :math:`z - \tau \log \pi`.
+
+    For a model trained with plain cross-entropy on imbalanced data, the ``argmax`` of the
+    adjusted logits estimates the balanced-error-optimal class. Apply at prediction time only.
+
+    Parameters
+    ----------
+    logits : Tensor of shape (N, C, *) or (C,)
+        Raw scores of a trained model; the class dimension is dim 1 (dim 0 for 1-D logits).
+    class_counts : sequence of shape (C,)
+        Training samples per class (the priors the model learned).
+    tau : float >= 0, default=1.0
+        Strength of the adjustment; tune it on a balanced validation set.
+
+    Returns
+    -------
+    adjusted : Tensor of the shape and dtype of ``logits``
+
+    See Also
+    --------
+    imbalance.torch.PostHocLogitAdjustment : The module form, to append to a trained model.
+    logit_adjusted_loss : The training-time counterpart.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from imbalance.torch.functional import adjust_logits
+    >>> logits = torch.tensor([[1.0, 0.0]])
+    >>> adjust_logits(logits, class_counts=[9, 1]).argmax(dim=1).tolist()
+    [1]
+    """
+    owner = "adjust_logits"
+    tau = check_real(tau, "tau", owner)
+    check_logits(logits, owner)
+    offsets = log_prior(_counts_for(class_counts, logits, owner), tau)
+    return shift_logits(logits, -offsets)
+
+
+def shift_logits(logits: Tensor, offsets: Tensor) -> Tensor:
+    """``logits + offsets`` along the class dimension, in the logits' dtype."""
+    acc = opmath_dtype(logits.dtype)
+    shift = offsets.to(device=logits.device, dtype=acc)
+    return (logits.to(acc) + class_view(shift, logits.ndim)).to(logits.dtype)
+
+
+def _counts_for(class_counts: Counts, logits: Tensor, owner: str) -> np.ndarray:
+    counts = check_counts(class_counts, owner)
+    n_classes = logits.shape[1] if logits.ndim >= 2 else logits.shape[0]
+    if counts.size != n_classes:
+        raise InvalidParameterError(
+            f"The 'class_counts' parameter of {owner} has {counts.size} classes but the logits "
+            f"have {n_classes} (dim {1 if logits.ndim >= 2 else 0}); give one count per class."
+        )
+    return counts
+
+
+def _check_non_negative_int(value: Any, name: str, owner: str) -> int:
+    value = check_int(value, name, owner)
+    if value < 0:
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {owner} must be an int >= 0. Got {value!r} instead."
+        )
+    return value

@@ -1,0 +1,53 @@
+"""Losses for imbalanced data as pure functions: ``loss(logits, target, *, ..., reduction)``.
+
+The ``nn.Module`` forms live in :mod:`imbalance.torch`. Every function validates ``reduction``
+(``'none'``, ``'mean'`` or ``'sum'``) and its parameters before any maths, computes float16 and
+bfloat16 inputs in float32 and returns the input dtype, and has finite loss and gradient at any
+logit.
+
+==================================  ===========================================================
+Function                            Loss
+==================================  ===========================================================
+:func:`sigmoid_focal_loss`          focal loss on sigmoids: binary, multi-label, soft targets
+:func:`softmax_focal_loss`          focal loss on a softmax: multi-class, ``(N, C, *)`` logits
+:func:`asymmetric_loss`             asymmetric focusing and probability shift, multi-label
+:func:`class_balanced_loss`         effective-number weights on CE, BCE or focal
+:func:`ldam_loss`                   label-distribution-aware margins (with :func:`drw_weights`)
+:func:`logit_adjusted_loss`         cross-entropy of ``z + tau * log(prior)``
+:func:`balanced_softmax_loss`       cross-entropy of ``z + log(counts)``
+:func:`adjust_logits`               post-hoc logit adjustment of a trained model's scores
+:func:`ldam_margins`                the LDAM margin of each class
+==================================  ===========================================================
+
+The two focal losses take a fused path: one pass computes the loss and its gradient, and only
+the gradient is kept for the backward pass (first-order gradients only). Large inputs are
+compiled with :func:`torch.compile` when it works on the machine; the environment variable
+``IMBALANCE_TORCH_COMPILE`` set to ``0`` or ``1`` turns that off or on for every size.
+"""
+
+from __future__ import annotations
+
+from ._loss_asymmetric import asymmetric_loss
+from ._loss_balanced import (
+    adjust_logits,
+    balanced_softmax_loss,
+    class_balanced_loss,
+    drw_weights,
+    ldam_loss,
+    ldam_margins,
+    logit_adjusted_loss,
+)
+from ._loss_focal import sigmoid_focal_loss, softmax_focal_loss
+
+__all__ = [
+    "adjust_logits",
+    "asymmetric_loss",
+    "balanced_softmax_loss",
+    "class_balanced_loss",
+    "drw_weights",
+    "ldam_loss",
+    "ldam_margins",
+    "logit_adjusted_loss",
+    "sigmoid_focal_loss",
+    "softmax_focal_loss",
+]
