@@ -84,3 +84,9 @@ def test_imbalanced_learn_is_never_imported_by_the_package():
         if re.search(r"^\s*(from|import)\s+imblearn", p.read_text(), flags=re.M)
     ]
     assert not offenders, offenders
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if "pytest" in line and "pip install" in line)
+    assert command.strip() in (ROOT / ".ci" / "run").read_text()
