@@ -85,7 +85,7 @@ def asymmetric_loss(
     >>> logits = torch.tensor([[2.0, -3.0, 0.0]])
     >>> target = torch.tensor([[1.0, 0.0, 0.0]])
     >>> round(asymmetric_loss(logits, target).item(), 4)
-    0.0467
+    0.0505
     """
     owner = "asymmetric_loss"
     check_reduction(reduction, owner)

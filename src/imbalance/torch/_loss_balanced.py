@@ -112,7 +112,7 @@ def class_balanced_loss(
     >>> logits = torch.tensor([[1.0, -1.0], [0.0, 2.0], [0.5, 0.5]])
     >>> target = torch.tensor([0, 1, 1])
     >>> round(class_balanced_loss(logits, target, class_counts=[90, 10], beta=0.99).item(), 4)
-    0.3624
+    0.4828
     """
     owner = "class_balanced_loss"
     check_reduction(reduction, owner)
@@ -137,6 +137,7 @@ def class_balanced_weighted(
     ignore_index: int, reduction: Reduction, owner: str,
 ) -> Tensor:
     """:func:`class_balanced_loss` with the class weights given (checked arguments)."""
+    check_n_classes(class_weight, logits, owner)
     w = class_weight.to(device=logits.device, dtype=opmath_dtype(logits.dtype))
     is_index = split_target(logits, target, owner)
     if loss_type == "softmax":
@@ -256,7 +257,7 @@ def ldam_loss(
     >>> logits = torch.tensor([[0.9, 0.1], [0.2, 0.6]])
     >>> target = torch.tensor([0, 1])
     >>> round(ldam_loss(logits, target, class_counts=[100, 10], scale=1.0).item(), 4)
-    0.7143
+    0.6057
     """
     owner = "ldam_loss"
     check_reduction(reduction, owner)
@@ -278,6 +279,7 @@ def ldam_with_margins(
             f"{owner} needs class indices as target (the logits' shape without dim 1); got "
             f"per-class values of shape {tuple(target.shape)}."
         )
+    check_n_classes(margins, logits, owner)
     z = logits.to(opmath_dtype(logits.dtype))
     m = margins.to(device=z.device, dtype=z.dtype)
     valid = target != ignore_index
@@ -322,7 +324,7 @@ def drw_weights(
     >>> drw_weights([90, 10], epoch=0, start_epoch=2).tolist()
     [1.0, 1.0]
     >>> [round(v, 3) for v in drw_weights([90, 10], epoch=2, start_epoch=2).tolist()]
-    [0.202, 1.798]
+    [0.201, 1.799]
     """
     owner = "drw_weights"
     epoch = _check_non_negative_int(epoch, "epoch", owner)
@@ -391,7 +393,7 @@ def logit_adjusted_loss(
     >>> logits = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
     >>> target = torch.tensor([0, 1])
     >>> round(logit_adjusted_loss(logits, target, class_counts=[3, 1]).item(), 4)
-    0.5514
+    0.3939
     """
     owner = "logit_adjusted_loss"
     check_reduction(reduction, owner)
@@ -453,7 +455,7 @@ def balanced_softmax_loss(
     >>> logits = torch.tensor([[2.0, 0.0], [0.0, 1.0]])
     >>> target = torch.tensor([0, 1])
     >>> round(balanced_softmax_loss(logits, target, class_counts=[3, 1]).item(), 4)
-    0.5514
+    0.3939
     """
     owner = "balanced_softmax_loss"
     check_reduction(reduction, owner)
@@ -473,6 +475,7 @@ def offset_cross_entropy(
     reduction: Reduction, owner: str,
 ) -> Tensor:
     """Cross-entropy of ``logits + offsets`` (offsets along the class dimension)."""
+    check_n_classes(offsets, logits, owner)
     is_index = split_target(logits, target, owner) if logits.ndim >= 2 else True
     acc = opmath_dtype(logits.dtype)
     shift = offsets.to(device=logits.device, dtype=acc)
@@ -525,6 +528,7 @@ def adjust_logits(logits: Tensor, *, class_counts: Counts, tau: float = 1.0) -> 
 
 def shift_logits(logits: Tensor, offsets: Tensor) -> Tensor:
     """``logits + offsets`` along the class dimension, in the logits' dtype."""
+    check_n_classes(offsets, logits, "PostHocLogitAdjustment")
     acc = opmath_dtype(logits.dtype)
     shift = offsets.to(device=logits.device, dtype=acc)
     return (logits.to(acc) + class_view(shift, logits.ndim)).to(logits.dtype)
@@ -539,6 +543,17 @@ def _counts_for(class_counts: Counts, logits: Tensor, owner: str) -> np.ndarray:
             f"have {n_classes} (dim {1 if logits.ndim >= 2 else 0}); give one count per class."
         )
     return counts
+
+
+def check_n_classes(per_class: Tensor, logits: Tensor, owner: str) -> None:
+    """The classes of a per-class buffer and of the logits (dim 1, or dim 0 if 1-D) agree."""
+    n_classes = logits.shape[1] if logits.ndim >= 2 else logits.shape[0]
+    if per_class.shape[0] != n_classes:
+        raise InvalidDataError(
+            f"{owner} was built for {per_class.shape[0]} classes but the logits have "
+            f"{n_classes} (dim {1 if logits.ndim >= 2 else 0}); build it from counts of the "
+            "same classes as the model's outputs."
+        )
 
 
 def _check_non_negative_int(value: Any, name: str, owner: str) -> int:
