@@ -45,8 +45,14 @@ _failed: set[str] = set()
 
 
 def sigmoid_focal_kernel(
-    x: Tensor, t: Tensor, a_pos: Tensor, a_neg: Tensor, w: Tensor | None, gamma: Tensor,
-    scale: Tensor | None, want_grad: bool,
+    x: Tensor,
+    t: Tensor,
+    a_pos: Tensor,
+    a_neg: Tensor,
+    w: Tensor | None,
+    gamma: Tensor,
+    scale: Tensor | None,
+    want_grad: bool,
 ) -> tuple[Tensor, Tensor | None]:
     """Loss (summed times ``scale``, or per element when ``scale`` is None) and its gradient."""
     acc = opmath_dtype(x.dtype)
@@ -80,7 +86,12 @@ def _focal_derivative(logp: Tensor, gamma: Tensor) -> tuple[Tensor, Tensor]:
 
 
 def softmax_focal_index_kernel(
-    z: Tensor, y: Tensor, valid: Tensor, a: Tensor | None, gamma: Tensor, scale: Tensor | None,
+    z: Tensor,
+    y: Tensor,
+    valid: Tensor,
+    a: Tensor | None,
+    gamma: Tensor,
+    scale: Tensor | None,
     want_grad: bool,
 ) -> tuple[Tensor, Tensor | None]:
     """Softmax focal loss of ``(M, C)`` logits against class indices ``y`` of shape ``(M,)``."""

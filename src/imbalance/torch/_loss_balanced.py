@@ -128,13 +128,20 @@ def class_balanced_loss(
     check_batched(logits, owner)
     counts = _counts_for(class_counts, logits, owner)
     w = torch.as_tensor(weights_from_counts(counts, scheme="effective_number", beta=beta))
-    return class_balanced_weighted(logits, target, w, loss_type, gamma, ignore_index, reduction,
-                                   owner)
+    return class_balanced_weighted(
+        logits, target, w, loss_type, gamma, ignore_index, reduction, owner
+    )
 
 
 def class_balanced_weighted(
-    logits: Tensor, target: Tensor, class_weight: Tensor, loss_type: str, gamma: float,
-    ignore_index: int, reduction: Reduction, owner: str,
+    logits: Tensor,
+    target: Tensor,
+    class_weight: Tensor,
+    loss_type: str,
+    gamma: float,
+    ignore_index: int,
+    reduction: Reduction,
+    owner: str,
 ) -> Tensor:
     """:func:`class_balanced_loss` with the class weights given (checked arguments)."""
     check_n_classes(class_weight, logits, owner)
@@ -144,17 +151,32 @@ def class_balanced_weighted(
         return _weighted_ce(logits, target, w, is_index, ignore_index, reduction)
     focal_gamma = gamma if loss_type == "focal" else 0.0
     if not is_index:
-        return sigmoid_focal_loss(logits, target, gamma=focal_gamma, reduction=reduction,
-                                  weight=class_view(w, logits.ndim))
+        return sigmoid_focal_loss(
+            logits,
+            target,
+            gamma=focal_gamma,
+            reduction=reduction,
+            weight=class_view(w, logits.ndim),
+        )
     valid = target != ignore_index
     y = torch.where(valid, target, torch.zeros_like(target))
     onehot = F.one_hot(y, logits.shape[1]).movedim(-1, 1).to(logits.dtype)
-    return sigmoid_focal_loss(logits, onehot, gamma=focal_gamma, reduction=reduction,
-                              weight=w[y].unsqueeze(1), mask=valid.unsqueeze(1))
+    return sigmoid_focal_loss(
+        logits,
+        onehot,
+        gamma=focal_gamma,
+        reduction=reduction,
+        weight=w[y].unsqueeze(1),
+        mask=valid.unsqueeze(1),
+    )
 
 
 def _weighted_ce(
-    logits: Tensor, target: Tensor, w: Tensor, is_index: bool, ignore_index: int,
+    logits: Tensor,
+    target: Tensor,
+    w: Tensor,
+    is_index: bool,
+    ignore_index: int,
     reduction: Reduction,
 ) -> Tensor:
     z = logits.to(opmath_dtype(logits.dtype))
@@ -270,8 +292,14 @@ def ldam_loss(
 
 
 def ldam_with_margins(
-    logits: Tensor, target: Tensor, margins: Tensor, scale: float, weight: Any,
-    ignore_index: int, reduction: Reduction, owner: str,
+    logits: Tensor,
+    target: Tensor,
+    margins: Tensor,
+    scale: float,
+    weight: Any,
+    ignore_index: int,
+    reduction: Reduction,
+    owner: str,
 ) -> Tensor:
     """:func:`ldam_loss` with the margins given (checked arguments)."""
     if not split_target(logits, target, owner):
@@ -285,10 +313,14 @@ def ldam_with_margins(
     valid = target != ignore_index
     y = torch.where(valid, target, torch.zeros_like(target))
     z = z.scatter_add(1, y.unsqueeze(1), -(m[y] * valid).unsqueeze(1))
-    w = None if weight is None else as_class_tensor(weight, "weight", owner,
-                                                    n_classes=logits.shape[1], like=logits)
-    loss = F.cross_entropy(scale * z, target, weight=w, ignore_index=ignore_index,
-                           reduction=reduction)
+    w = (
+        None
+        if weight is None
+        else as_class_tensor(weight, "weight", owner, n_classes=logits.shape[1], like=logits)
+    )
+    loss = F.cross_entropy(
+        scale * z, target, weight=w, ignore_index=ignore_index, reduction=reduction
+    )
     return loss.to(logits.dtype)
 
 
@@ -471,8 +503,13 @@ def log_prior(counts: np.ndarray, tau: float) -> Tensor:
 
 
 def offset_cross_entropy(
-    logits: Tensor, target: Tensor, offsets: Tensor, weight: Any, ignore_index: int,
-    reduction: Reduction, owner: str,
+    logits: Tensor,
+    target: Tensor,
+    offsets: Tensor,
+    weight: Any,
+    ignore_index: int,
+    reduction: Reduction,
+    owner: str,
 ) -> Tensor:
     """Cross-entropy of ``logits + offsets`` (offsets along the class dimension)."""
     check_n_classes(offsets, logits, owner)
@@ -480,8 +517,11 @@ def offset_cross_entropy(
     acc = opmath_dtype(logits.dtype)
     shift = offsets.to(device=logits.device, dtype=acc)
     z = logits.to(acc) + class_view(shift, logits.ndim)
-    w = None if weight is None else as_class_tensor(weight, "weight", owner,
-                                                    n_classes=shift.shape[0], like=logits)
+    w = (
+        None
+        if weight is None
+        else as_class_tensor(weight, "weight", owner, n_classes=shift.shape[0], like=logits)
+    )
     tgt = target if is_index else target.to(acc)
     loss = F.cross_entropy(z, tgt, weight=w, ignore_index=ignore_index, reduction=reduction)
     return loss.to(logits.dtype)

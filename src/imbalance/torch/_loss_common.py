@@ -30,14 +30,21 @@ def check_reduction(reduction: Any, owner: str) -> None:
 
 
 def check_real(
-    value: Any, name: str, owner: str, *, low: float = 0.0, high: float = math.inf,
-    low_open: bool = False, high_open: bool = False,
+    value: Any,
+    name: str,
+    owner: str,
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = False,
 ) -> float:
     """A finite real number between ``low`` and ``high`` (bounds closed unless ``*_open``)."""
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
     if ok:
         ok = (value > low if low_open else value >= low) and (
-            value < high if high_open else value <= high)
+            value < high if high_open else value <= high
+        )
     if not ok:
         left = "(" if low_open else "["
         right = ")" if high_open or math.isinf(high) else "]"
@@ -89,8 +96,9 @@ def as_class_tensor(
         tensor = values.to(device=like.device, dtype=dtype)
     else:
         try:
-            tensor = torch.as_tensor(np.asarray(values, dtype=np.float64), dtype=dtype,
-                                     device=like.device)
+            tensor = torch.as_tensor(
+                np.asarray(values, dtype=np.float64), dtype=dtype, device=like.device
+            )
         except (TypeError, ValueError) as exc:
             raise InvalidParameterError(
                 f"The {name!r} parameter of {owner} must be a sequence of numbers, one per class. "

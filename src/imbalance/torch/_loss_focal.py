@@ -139,8 +139,13 @@ def sigmoid_focal_loss(
 
 
 def sigmoid_focal_reference(
-    logits: Tensor, target: Tensor, a_pos: Tensor, a_neg: Tensor, w: Tensor | None,
-    m: Tensor | None, gamma: float,
+    logits: Tensor,
+    target: Tensor,
+    a_pos: Tensor,
+    a_neg: Tensor,
+    w: Tensor | None,
+    m: Tensor | None,
+    gamma: float,
 ) -> Tensor:
     """Per-element sigmoid focal loss through autograd (the formula as written), in opmath."""
     acc = opmath_dtype(logits.dtype)
@@ -231,30 +236,50 @@ def softmax_focal_loss(
     ignore_index = check_int(ignore_index, "ignore_index", owner)
     check_logits(logits, owner)
     if logits.ndim == 1:
-        loss = softmax_focal_loss(logits.unsqueeze(0), target.unsqueeze(0), alpha=alpha,
-                                  gamma=gamma, label_smoothing=smoothing,
-                                  ignore_index=ignore_index, reduction=reduction)
+        loss = softmax_focal_loss(
+            logits.unsqueeze(0),
+            target.unsqueeze(0),
+            alpha=alpha,
+            gamma=gamma,
+            label_smoothing=smoothing,
+            ignore_index=ignore_index,
+            reduction=reduction,
+        )
         return loss.squeeze(0)
     is_index = split_target(logits, target, owner)
     n_classes = logits.shape[1]
-    a = None if alpha is None else _check_alpha(
-        as_class_tensor(alpha, "alpha", owner, n_classes=n_classes, like=logits), owner)
+    a = (
+        None
+        if alpha is None
+        else _check_alpha(
+            as_class_tensor(alpha, "alpha", owner, n_classes=n_classes, like=logits), owner
+        )
+    )
     z = logits.movedim(1, -1).reshape(-1, n_classes)
     out_shape = logits.shape[:1] + logits.shape[2:]
     if is_index:
         loss = _softmax_index(z, target.reshape(-1), a, gamma, smoothing, ignore_index, reduction)
     else:
         q = target.movedim(1, -1).reshape(-1, n_classes)
-        q = q if smoothing == 0.0 else q.to(opmath_dtype(z.dtype)) * (1 - smoothing) + (
-            smoothing / n_classes)
-        scale = reduction_scale(reduction, torch.tensor(float(z.shape[0]), device=z.device),
-                             opmath_dtype(z.dtype))
+        q = (
+            q
+            if smoothing == 0.0
+            else q.to(opmath_dtype(z.dtype)) * (1 - smoothing) + (smoothing / n_classes)
+        )
+        scale = reduction_scale(
+            reduction, torch.tensor(float(z.shape[0]), device=z.device), opmath_dtype(z.dtype)
+        )
         loss = _softmax_dense(z, q, a, gamma, scale)
     return loss.reshape(out_shape) if reduction == "none" else loss
 
 
 def _softmax_index(
-    z: Tensor, y: Tensor, a: Tensor | None, gamma: float, smoothing: float, ignore_index: int,
+    z: Tensor,
+    y: Tensor,
+    a: Tensor | None,
+    gamma: float,
+    smoothing: float,
+    ignore_index: int,
     reduction: Reduction,
 ) -> Tensor:
     n_classes = z.shape[1]
@@ -273,8 +298,9 @@ def _softmax_index(
     return _softmax_dense(z, q, a, gamma, scale)
 
 
-def _softmax_dense(z: Tensor, q: Tensor, a: Tensor | None, gamma: float,
-                   scale: Tensor | None) -> Tensor:
+def _softmax_dense(
+    z: Tensor, q: Tensor, a: Tensor | None, gamma: float, scale: Tensor | None
+) -> Tensor:
     if q.requires_grad or (a is not None and a.requires_grad):
         return apply_scale(softmax_focal_reference(z, None, None, q, a, gamma), scale)
     g = torch.tensor(gamma, dtype=opmath_dtype(z.dtype), device=z.device)
@@ -282,7 +308,11 @@ def _softmax_dense(z: Tensor, q: Tensor, a: Tensor | None, gamma: float,
 
 
 def softmax_focal_reference(
-    z: Tensor, y: Tensor | None, valid: Tensor | None, q: Tensor | None, a: Tensor | None,
+    z: Tensor,
+    y: Tensor | None,
+    valid: Tensor | None,
+    q: Tensor | None,
+    a: Tensor | None,
     gamma: float,
 ) -> Tensor:
     """Per-row softmax focal loss of ``(M, C)`` logits through autograd, in opmath.
@@ -316,12 +346,17 @@ def _sigmoid_alphas(
     else:
         n_labels = logits.shape[-1] if logits.ndim else 1
         a_pos = _check_alpha(
-            as_class_tensor(alpha, "alpha", owner, n_classes=n_labels, like=logits), owner,
-            upper=1.0)
+            as_class_tensor(alpha, "alpha", owner, n_classes=n_labels, like=logits),
+            owner,
+            upper=1.0,
+        )
         a_neg = 1.0 - a_pos
     if pos_weight is not None:
-        pw = pos_weight if isinstance(pos_weight, Tensor) else torch.as_tensor(
-            np.asarray(pos_weight, dtype=np.float64))
+        pw = (
+            pos_weight
+            if isinstance(pos_weight, Tensor)
+            else torch.as_tensor(np.asarray(pos_weight, dtype=np.float64))
+        )
         a_pos = a_pos * pw.to(device=logits.device, dtype=acc)
     return a_pos, a_neg
 

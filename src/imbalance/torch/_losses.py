@@ -57,8 +57,9 @@ _T = TypeVar("_T", bound="_FromTargets")
 def _class_buffer(values: Any, name: str, owner: str, *, high: float | None = None) -> Tensor:
     """Per-class values as a float32 buffer, checked finite and non-negative (and <= high)."""
     try:
-        arr = np.asarray(values.detach().cpu() if isinstance(values, Tensor) else values,
-                         dtype=np.float64)
+        arr = np.asarray(
+            values.detach().cpu() if isinstance(values, Tensor) else values, dtype=np.float64
+        )
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(
             f"The {name!r} parameter of {owner} must be a float or a sequence of floats, one "
@@ -172,13 +173,23 @@ class FocalLoss(nn.Module):
         self.register_buffer("pos_weight", _optional_buffer(pos_weight, "pos_weight", owner))
 
     def forward(
-        self, logits: Tensor, target: Tensor, weight: Tensor | None = None,
+        self,
+        logits: Tensor,
+        target: Tensor,
+        weight: Tensor | None = None,
         mask: Tensor | None = None,
     ) -> Tensor:
         """Loss of ``logits`` against ``target`` (same shape); see the class docstring."""
-        return sigmoid_focal_loss(logits, target, alpha=self.alpha, gamma=self.gamma,
-                                  pos_weight=self.pos_weight, weight=weight, mask=mask,
-                                  reduction=self.reduction)
+        return sigmoid_focal_loss(
+            logits,
+            target,
+            alpha=self.alpha,
+            gamma=self.gamma,
+            pos_weight=self.pos_weight,
+            weight=weight,
+            mask=mask,
+            reduction=self.reduction,
+        )
 
     def extra_repr(self) -> str:
         alpha = self.alpha if not isinstance(self.alpha, Tensor) else "<per label>"
@@ -246,21 +257,30 @@ class SoftmaxFocalLoss(nn.Module):
         owner = type(self).__name__
         check_reduction(reduction, owner)
         self.gamma = check_real(gamma, "gamma", owner)
-        self.label_smoothing = check_real(label_smoothing, "label_smoothing", owner, high=1.0,
-                                          high_open=True)
+        self.label_smoothing = check_real(
+            label_smoothing, "label_smoothing", owner, high=1.0, high_open=True
+        )
         self.ignore_index = check_int(ignore_index, "ignore_index", owner)
         self.reduction = reduction
         self.register_buffer("alpha", _optional_buffer(alpha, "alpha", owner))
 
     def forward(self, logits: Tensor, target: Tensor) -> Tensor:
         """Loss of ``(N, C, *)`` logits against class indices or probabilities."""
-        return softmax_focal_loss(logits, target, alpha=self.alpha, gamma=self.gamma,
-                                  label_smoothing=self.label_smoothing,
-                                  ignore_index=self.ignore_index, reduction=self.reduction)
+        return softmax_focal_loss(
+            logits,
+            target,
+            alpha=self.alpha,
+            gamma=self.gamma,
+            label_smoothing=self.label_smoothing,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+        )
 
     def extra_repr(self) -> str:
-        return (f"gamma={self.gamma}, label_smoothing={self.label_smoothing}, "
-                f"reduction={self.reduction!r}")
+        return (
+            f"gamma={self.gamma}, label_smoothing={self.label_smoothing}, "
+            f"reduction={self.reduction!r}"
+        )
 
 
 class ClassBalancedLoss(_FromTargets):
@@ -332,19 +352,29 @@ class ClassBalancedLoss(_FromTargets):
         self.gamma = check_real(gamma, "gamma", owner)
         self.ignore_index = check_int(ignore_index, "ignore_index", owner)
         self.reduction = reduction
-        weights = weights_from_counts(check_counts(class_counts, owner),
-                                      scheme="effective_number", beta=self.beta)
+        weights = weights_from_counts(
+            check_counts(class_counts, owner), scheme="effective_number", beta=self.beta
+        )
         self.register_buffer("class_weight", torch.as_tensor(weights, dtype=torch.float32))
 
     def forward(self, logits: Tensor, target: Tensor) -> Tensor:
         """Loss of ``(N, C, *)`` logits against class indices (or an indicator)."""
-        return class_balanced_weighted(logits, target, self.class_weight, self.loss_type,
-                                       self.gamma, self.ignore_index, self.reduction,
-                                       type(self).__name__)
+        return class_balanced_weighted(
+            logits,
+            target,
+            self.class_weight,
+            self.loss_type,
+            self.gamma,
+            self.ignore_index,
+            self.reduction,
+            type(self).__name__,
+        )
 
     def extra_repr(self) -> str:
-        return (f"n_classes={self.class_weight.numel()}, beta={self.beta}, "
-                f"loss_type={self.loss_type!r}, reduction={self.reduction!r}")
+        return (
+            f"n_classes={self.class_weight.numel()}, beta={self.beta}, "
+            f"loss_type={self.loss_type!r}, reduction={self.reduction!r}"
+        )
 
 
 class LDAMLoss(_FromTargets):
@@ -426,12 +456,22 @@ class LDAMLoss(_FromTargets):
 
     def forward(self, logits: Tensor, target: Tensor) -> Tensor:
         """Loss of ``(N, C, *)`` logits against class indices."""
-        return ldam_with_margins(logits, target, self.margins, self.scale, self.weight,
-                                 self.ignore_index, self.reduction, type(self).__name__)
+        return ldam_with_margins(
+            logits,
+            target,
+            self.margins,
+            self.scale,
+            self.weight,
+            self.ignore_index,
+            self.reduction,
+            type(self).__name__,
+        )
 
     def extra_repr(self) -> str:
-        return (f"n_classes={self.margins.numel()}, max_margin={self.max_margin}, "
-                f"scale={self.scale}, reduction={self.reduction!r}")
+        return (
+            f"n_classes={self.margins.numel()}, max_margin={self.max_margin}, "
+            f"scale={self.scale}, reduction={self.reduction!r}"
+        )
 
 
 class LogitAdjustedLoss(_FromTargets):
@@ -497,18 +537,27 @@ class LogitAdjustedLoss(_FromTargets):
         self.tau = check_real(tau, "tau", owner)
         self.ignore_index = check_int(ignore_index, "ignore_index", owner)
         self.reduction = reduction
-        self.register_buffer("logit_offsets", log_prior(check_counts(class_counts, owner),
-                                                        self.tau))
+        self.register_buffer(
+            "logit_offsets", log_prior(check_counts(class_counts, owner), self.tau)
+        )
         self.register_buffer("weight", _optional_buffer(weight, "weight", owner))
 
     def forward(self, logits: Tensor, target: Tensor) -> Tensor:
         """Loss of ``(N, C, *)`` logits against class indices or probabilities."""
-        return offset_cross_entropy(logits, target, self.logit_offsets, self.weight,
-                                    self.ignore_index, self.reduction, type(self).__name__)
+        return offset_cross_entropy(
+            logits,
+            target,
+            self.logit_offsets,
+            self.weight,
+            self.ignore_index,
+            self.reduction,
+            type(self).__name__,
+        )
 
     def extra_repr(self) -> str:
-        return (f"n_classes={self.logit_offsets.numel()}, tau={self.tau}, "
-                f"reduction={self.reduction!r}")
+        return (
+            f"n_classes={self.logit_offsets.numel()}, tau={self.tau}, reduction={self.reduction!r}"
+        )
 
 
 class BalancedSoftmaxLoss(_FromTargets):
@@ -577,8 +626,15 @@ class BalancedSoftmaxLoss(_FromTargets):
 
     def forward(self, logits: Tensor, target: Tensor) -> Tensor:
         """Loss of ``(N, C, *)`` logits against class indices or probabilities."""
-        return offset_cross_entropy(logits, target, self.logit_offsets, self.weight,
-                                    self.ignore_index, self.reduction, type(self).__name__)
+        return offset_cross_entropy(
+            logits,
+            target,
+            self.logit_offsets,
+            self.weight,
+            self.ignore_index,
+            self.reduction,
+            type(self).__name__,
+        )
 
     def extra_repr(self) -> str:
         return f"n_classes={self.logit_offsets.numel()}, reduction={self.reduction!r}"
@@ -636,17 +692,29 @@ class AsymmetricLoss(nn.Module):
         self.reduction = reduction
 
     def forward(
-        self, logits: Tensor, target: Tensor, weight: Tensor | None = None,
+        self,
+        logits: Tensor,
+        target: Tensor,
+        weight: Tensor | None = None,
         mask: Tensor | None = None,
     ) -> Tensor:
         """Loss of ``logits`` against ``target`` (same shape)."""
-        return asymmetric_loss(logits, target, gamma_pos=self.gamma_pos,
-                               gamma_neg=self.gamma_neg, clip=self.clip, weight=weight,
-                               mask=mask, reduction=self.reduction)
+        return asymmetric_loss(
+            logits,
+            target,
+            gamma_pos=self.gamma_pos,
+            gamma_neg=self.gamma_neg,
+            clip=self.clip,
+            weight=weight,
+            mask=mask,
+            reduction=self.reduction,
+        )
 
     def extra_repr(self) -> str:
-        return (f"gamma_pos={self.gamma_pos}, gamma_neg={self.gamma_neg}, clip={self.clip}, "
-                f"reduction={self.reduction!r}")
+        return (
+            f"gamma_pos={self.gamma_pos}, gamma_neg={self.gamma_neg}, clip={self.clip}, "
+            f"reduction={self.reduction!r}"
+        )
 
 
 class PostHocLogitAdjustment(_FromTargets):
@@ -694,8 +762,9 @@ class PostHocLogitAdjustment(_FromTargets):
         owner = type(self).__name__
         self.class_counts = class_counts
         self.tau = check_real(tau, "tau", owner)
-        self.register_buffer("logit_offsets", log_prior(check_counts(class_counts, owner),
-                                                        self.tau))
+        self.register_buffer(
+            "logit_offsets", log_prior(check_counts(class_counts, owner), self.tau)
+        )
 
     def forward(self, logits: Tensor) -> Tensor:
         """The adjusted logits, same shape and dtype (classes along dim 1, or dim 0 if 1-D)."""
