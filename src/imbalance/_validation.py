@@ -39,6 +39,14 @@ class EncodedTarget:
         """Positions of the rows of class ``classes[k]``, in input order."""
         return np.flatnonzero(self.codes == k)
 
+    def all_members(self) -> list[np.ndarray]:
+        """Positions of the rows of every class, in input order: one O(n) pass per class for a
+        few classes, one stable sort for many."""
+        if len(self.classes) <= 8:
+            return [self.members(k) for k in range(len(self.classes))]
+        order = np.argsort(self.codes, kind="stable")
+        return np.split(order, np.cumsum(self.counts)[:-1])
+
 
 def check_generator(random_state: Any) -> np.random.Generator:
     """A numpy Generator from ``random_state`` (None, int, RandomState or Generator).
@@ -89,10 +97,15 @@ def encode_target(y: np.ndarray) -> EncodedTarget:
     if labels.dtype.kind == "b":
         codes_all = labels.view(np.uint8).astype(np.intp)
         return _from_dense_codes(codes_all, np.array([False, True]), labels)
-    if labels.dtype.kind in "iu":
-        low, high = (int(labels.min()), int(labels.max())) if labels.size else (0, 0)
+    if labels.dtype.kind in "iu" and labels.size:
+        low, high = int(labels.min()), int(labels.max())
         if high - low < _BINCOUNT_SPAN:
-            codes_all = (labels - low).astype(np.intp, copy=False)
+            codes_all = labels if low == 0 else labels - low
+            if high - low == 1:  # two classes: one count_nonzero instead of a bincount
+                n_high = int(np.count_nonzero(codes_all))
+                counts = np.array([labels.size - n_high, n_high])
+                return EncodedTarget([low, high], codes_all.astype(np.intp, copy=False), counts, labels)
+            codes_all = codes_all.astype(np.intp, copy=False)
             return _from_dense_codes(codes_all, np.arange(low, high + 1), labels)
     try:
         classes, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)

@@ -102,23 +102,19 @@ def draw_subset(
 ) -> np.ndarray:
     """Sorted positions of the rows to keep so that each class has its target count.
 
-    Without replacement, a class keeping ``t`` of its ``n`` rows costs O(t) random draws
-    (numpy's Generator samples without permuting the whole class), plus one O(n_samples) mask.
+    Without replacement, a class keeping ``t`` of its ``n`` rows costs one draw of ``t``
+    positions (numpy's Generator, no permutation of the whole class) and a sort of them; the
+    classes' sorted parts are then merged (a stable sort of sorted runs).
     """
-    n_samples = len(target.codes)
-    keep = np.ones(n_samples, dtype=bool)
-    repeats = []
-    for k, (cls, have) in enumerate(zip(target.classes, target.counts.tolist(), strict=True)):
+    parts = []
+    for members, cls, have in zip(
+        target.all_members(), target.classes, target.counts.tolist(), strict=True
+    ):
         want = target_counts[cls]
-        if want == have and not replacement:
-            continue
-        members = target.members(k)
-        keep[members] = False
         if replacement:
-            repeats.append(members[rng.integers(0, have, size=want)])
+            parts.append(np.sort(members[rng.integers(0, have, size=want)]))
+        elif want == have:
+            parts.append(members)
         else:
-            keep[members[rng.choice(have, size=want, replace=False, shuffle=False)]] = True
-    kept = np.flatnonzero(keep)
-    if not repeats:
-        return kept
-    return np.sort(np.concatenate([kept, *repeats]), kind="stable")
+            parts.append(members[np.sort(rng.choice(have, size=want, replace=False, shuffle=False))])
+    return np.sort(np.concatenate(parts), kind="stable")
