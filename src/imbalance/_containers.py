@@ -192,7 +192,14 @@ def replace_tail(X_res: Any, columns: list[int], values: Any, like: Any) -> Any:
         X_res[X_res.shape[0] - n_new :, columns] = _cast_like(np.asarray(values), X_res.dtype)
         return X_res
     if sp.issparse(X_res):
+        if not columns:
+            return X_res
         head = X_res.tocsr()[: X_res.shape[0] - n_new]
+        if len(columns) != X_res.shape[1]:
+            part = X_res.tocsr()[X_res.shape[0] - n_new :].tolil()
+            dense = values.toarray() if sp.issparse(values) else np.asarray(values)
+            part[:, columns] = _cast_like(dense, X_res.dtype)
+            return sp.vstack([head, part.tocsr()], format=X_res.format)
         if sp.issparse(values):
             tail = sp.csr_matrix(values, dtype=np.float64)
             tail.data = _cast_like(tail.data, X_res.dtype)

@@ -49,7 +49,7 @@ from .exceptions import (
     NotFittedError,
 )
 
-__all__ = ["BACKENDS", "Backend", "NeighborIndex", "kneighbors"]
+__all__ = ["BACKENDS", "Backend", "NeighborIndex", "kneighbors", "mean_distance"]
 
 Backend: TypeAlias = Literal["auto", "exact", "approximate", "torch"]
 BACKENDS: tuple[str, ...] = ("auto", "exact", "approximate", "torch")
@@ -113,7 +113,11 @@ class NeighborIndex:
     """
 
     def __init__(
-        self, *, backend: Backend = "auto", n_jobs: int | None = None, random_state: int | None = None
+        self,
+        *,
+        backend: Backend = "auto",
+        n_jobs: int | None = None,
+        random_state: int | None = None,
     ) -> None:
         self.backend = backend
         self.n_jobs = n_jobs
@@ -286,6 +290,43 @@ def kneighbors(
     return index.kneighbors(queries, n_neighbors, rows=rows, return_distance=return_distance)
 
 
+def mean_distance(X: Any) -> float:
+    """Mean Euclidean distance between two different rows of ``X`` (0 for a single row).
+
+    Computed in blocks, so memory stays small whatever the number of rows.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Finite numbers.
+
+    Returns
+    -------
+    distance : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.neighbors import mean_distance
+    >>> mean_distance(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]]))
+    3.333...
+    """
+    X = _as_float(X, "X")
+    n = X.shape[0]
+    if n < 2:
+        return 0.0
+    Xc = X if sp.issparse(X) else X - X.mean(axis=0)
+    x2 = _row_norms(Xc) ** 2
+    total = 0.0
+    for start, stop in _blocks(n, n):
+        prod = Xc[start:stop] @ Xc.T
+        prod = prod.toarray() if sp.issparse(prod) else np.asarray(prod)
+        d2 = x2[start:stop, None] - 2.0 * prod + x2[None, :]
+        d2[np.arange(stop - start), np.arange(start, stop)] = 0.0
+        total += float(np.sqrt(np.maximum(d2, 0.0)).sum())
+    return total / (n * (n - 1))
+
+
 # --------------------------------------------------------------------------------------------
 # Checks
 
@@ -299,9 +340,7 @@ def _check_backend(backend: Any, n_jobs: Any) -> None:
     if n_jobs is not None and (
         isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs == 0
     ):
-        raise InvalidParameterError(
-            f"n_jobs must be None, -1 or a positive int; got {n_jobs!r}."
-        )
+        raise InvalidParameterError(f"n_jobs must be None, -1 or a positive int; got {n_jobs!r}.")
 
 
 def _as_float(X: Any, name: str) -> Any:
@@ -351,9 +390,7 @@ class _Searcher:
     name = ""
     error_scale = 0.0
 
-    def search(
-        self, Qc: Any, k: int, own: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
 
 
@@ -382,9 +419,7 @@ class _SklearnSearcher(_Searcher):
         self.float32 = self.name == "brute-float32"
         self.nn = NearestNeighbors(algorithm=algorithm, n_jobs=n_jobs).fit(data)
 
-    def search(
-        self, Qc: Any, k: int, own: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         n_ask = min(k + _EXTRA + (own is not None), self.n)
         data = Qc.astype(np.float32) if self.float32 else Qc
         with _threads(self.n_jobs):
@@ -412,9 +447,7 @@ class _HNSWSearcher(_Searcher):
         self.index.add_items(Xc.astype(np.float32), num_threads=self.threads)
         self.n = n
 
-    def search(
-        self, Qc: Any, k: int, own: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         n_ask = min(k + (own is not None), self.n)
         self.index.set_ef(max(2 * n_ask, 32))
         cand, _ = self.index.knn_query(Qc.astype(np.float32), k=n_ask, num_threads=self.threads)
@@ -437,9 +470,7 @@ class _TorchSearcher(_Searcher):
         self.error_scale = 4.0 * (Xc.shape[1] + 6) * unit
         self.n = Xc.shape[0]
 
-    def search(
-        self, Qc: Any, k: int, own: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         torch = self.torch
         Qd = Qc.toarray() if sp.issparse(Qc) else Qc
         n_ask = min(k + _EXTRA, self.n - (own is not None))

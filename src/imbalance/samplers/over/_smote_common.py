@@ -189,7 +189,9 @@ def search(
     return found, index.backend_
 
 
-def draw_pairs(nn: np.ndarray, n_new: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def draw_pairs(
+    nn: np.ndarray, n_new: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """``n_new`` (row, neighbour) pairs drawn uniformly among the rows of ``nn`` and their columns.
 
     Returns positions (into whatever ``nn`` indexes) of the base rows and of the neighbours.
@@ -289,3 +291,41 @@ def check_neighbors_spec(owner: str, param: str, spec: Any) -> None:
                 f"{param} of {owner}, an estimator, must have n_neighbors >= 2 (it counts the "
                 f"row itself, as in imbalanced-learn); got n_neighbors={n!r}."
             )
+
+
+def other_class_counts(
+    F: Any,
+    codes: np.ndarray,
+    code: int,
+    rows: np.ndarray,
+    spec: Any,
+    *,
+    owner: str,
+    param: str,
+    backend: str,
+    n_jobs: int | None,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, int, str]:
+    """For each of ``rows``, how many of its nearest neighbours in all of X are of another class.
+
+    Returns the counts, the number of neighbours asked, and the backend that answered.
+    """
+    m = n_neighbors_of(spec)
+    if F.shape[0] - 1 < m:
+        raise InvalidDataError(
+            f"{owner} looks at the {param}={m} nearest rows of each row, but X has only "
+            f"{F.shape[0]} rows. Lower {param} to at most {F.shape[0] - 1}."
+        )
+    nn, backend_used = search(F, spec, backend=backend, n_jobs=n_jobs, rng=rng, rows=rows)
+    return (codes[nn] != code).sum(axis=1), m, backend_used
+
+
+def apportion(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainders win)."""
+    share = weights / weights.sum() * total
+    counts = np.floor(share).astype(np.intp)
+    short = total - int(counts.sum())
+    if short > 0:
+        order = np.lexsort((np.arange(len(share)), -(share - counts)))
+        counts[order[:short]] += 1
+    return counts
