@@ -256,3 +256,14 @@ def test_make_pipeline_names_duplicates():
 def test_resampled_classifier_rejects_non_sampler():
     with pytest.raises(InvalidParameterError, match="fit_resample"):
         ResampledClassifier(StandardScaler(), LogisticRegression()).fit([[0.0], [1.0]], [0, 1])
+
+
+def test_decision_function_is_offered_only_without_prior_correction(id_data):
+    X, y = id_data
+    plain = ResampledClassifier(RandomUnderSampler(random_state=0), LogisticRegression()).fit(X, y)
+    assert plain.decision_function(X).shape == (len(y),)
+    corrected = ResampledClassifier(
+        RandomUnderSampler(random_state=0), LogisticRegression(), prior_correction=True
+    )
+    assert not hasattr(corrected, "decision_function")
+    assert not hasattr(ResampledClassifier(RandomUnderSampler(), SpyClassifier()), "decision_function")

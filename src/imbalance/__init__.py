@@ -14,11 +14,14 @@ from ._version import __version__
 _SUBMODULES = frozenset(
     {
         "base",
+        "calibration",
         "datasets",
         "exceptions",
+        "metrics",
         "model_selection",
         "pipeline",
         "samplers",
+        "thresholds",
         "torch",
         "utils",
         "weights",

@@ -23,9 +23,10 @@ from sklearn.utils import Bunch, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._containers import as_supported, n_rows
-from ._validation import check_sample_weight
+from ._containers import as_supported, n_rows, target_to_numpy
+from ._validation import check_sample_weight, encode_target
 from .base import is_sampler
+from .calibration import correct_priors
 from .exceptions import InvalidDataError, InvalidParameterError
 
 __all__ = ["Pipeline", "ResampledClassifier", "make_pipeline", "resample_sample_weight"]
@@ -54,6 +55,14 @@ def resample_sample_weight(sampler: Any, sample_weight: Any, n_resampled: int) -
     return w[rows]
 
 
+def _class_totals(y: Any, weights: np.ndarray | None = None) -> dict[Any, float]:
+    target = encode_target(target_to_numpy(y))
+    if weights is None:
+        return dict(zip(target.classes, target.counts.tolist(), strict=True))
+    totals = np.bincount(target.codes, weights=weights, minlength=len(target.classes))
+    return dict(zip(target.classes, totals.tolist(), strict=True))
+
+
 def _check_per_row_params(params: dict[str, Any], n_samples: int, where: str) -> None:
     for name, value in params.items():
         if (
@@ -66,6 +75,21 @@ def _check_per_row_params(params: dict[str, Any], n_samples: int, where: str) ->
                 "it would no longer line up. Pass per-row weights as sample_weight (they are "
                 "resampled with their rows); other per-row parameters are not supported."
             )
+
+
+def _estimator_has(name: str) -> Any:
+    def check(self: Any) -> bool:
+        fitted = getattr(self, "estimator_", None)
+        return hasattr(fitted if fitted is not None else self.estimator, name)
+
+    return check
+
+
+def _uncorrected_estimator_has(name: str) -> Any:
+    def check(self: Any) -> bool:
+        return not self.prior_correction and bool(_estimator_has(name)(self))
+
+    return check
 
 
 class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -83,6 +107,13 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         Anything with ``fit_resample`` (ours or imbalanced-learn's).
     estimator : classifier object
         The model trained on the resampled rows.
+    prior_correction : bool, default=False
+        Map ``predict_proba`` back to the class proportions of the data given to ``fit``
+        (Saerens et al., 2002), from the proportions the estimator was trained on
+        (``training_class_counts_``); ``predict`` then picks the most probable class under the
+        true priors, and ``decision_function`` is not offered. Resampling shifts probabilities
+        towards the rare class; this undoes the shift while keeping what resampling gave the
+        model.
 
     Attributes
     ----------
@@ -90,6 +121,12 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         The fitted clone of ``sampler`` (``sampler_.target_counts_`` gives the training counts).
     estimator_ : classifier object
         The fitted clone of ``estimator``.
+    class_counts_ : dict of {class_label: int}
+        Number of rows of each class in the data given to ``fit``.
+    training_class_counts_ : dict of {class_label: float}
+        Number of rows of each class the estimator was trained on (weighted by
+        ``sample_weight`` when given): equal to ``sampler_.target_counts_`` for samplers that
+        reach their counts exactly.
     classes_ : ndarray of shape (n_classes,)
         Class labels, from the fitted estimator.
     n_features_in_ : int
@@ -118,9 +155,10 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     3
     """
 
-    def __init__(self, sampler: Any, estimator: Any) -> None:
+    def __init__(self, sampler: Any, estimator: Any, *, prior_correction: bool = False) -> None:
         self.sampler = sampler
         self.estimator = estimator
+        self.prior_correction = prior_correction
 
     def fit(
         self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any
@@ -154,9 +192,12 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         w = None if sample_weight is None else check_sample_weight(sample_weight, n_samples)
         self.sampler_ = clone(self.sampler)
         X_res, y_res = self.sampler_.fit_resample(X, y)
-        if w is not None:
-            fit_params["sample_weight"] = resample_sample_weight(self.sampler_, w, n_rows(y_res))
+        w_res = None if w is None else resample_sample_weight(self.sampler_, w, n_rows(y_res))
+        if w_res is not None:
+            fit_params["sample_weight"] = w_res
         self.estimator_ = clone(self.estimator).fit(X_res, y_res, **fit_params)
+        self.class_counts_ = _class_totals(y)
+        self.training_class_counts_ = _class_totals(y_res, w_res)
         for attr in ("n_features_in_", "feature_names_in_"):
             source = self.sampler_ if hasattr(self.sampler_, attr) else self.estimator_
             if hasattr(source, attr):
@@ -168,32 +209,39 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         return self.estimator_.classes_
 
-    def _estimator_has(name: str) -> Any:
-        def check(self: ResampledClassifier) -> bool:
-            fitted = getattr(self, "estimator_", None)
-            return hasattr(fitted if fitted is not None else self.estimator, name)
-
-        return check
-
     @available_if(_estimator_has("predict"))
     def predict(self, X: Any) -> Any:
         """Predicted class of each row of X (rows are not resampled)."""
         check_is_fitted(self, "estimator_")
+        if self.prior_correction:
+            return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
         return self.estimator_.predict(X)
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X: Any) -> Any:
-        """Class probabilities of each row of X, as the estimator gives them."""
+        """Class probabilities of each row of X (under the true priors with prior_correction)."""
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
+        proba = self.estimator_.predict_proba(X)
+        if not self.prior_correction:
+            return proba
+        classes = self.estimator_.classes_.tolist()
+        return correct_priors(
+            proba,
+            training_priors=self.training_class_counts_,
+            true_priors=self.class_counts_,
+            classes=classes,
+        )
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X: Any) -> Any:
         """Log class probabilities of each row of X."""
         check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_log_proba(X)
+        if not self.prior_correction:
+            return self.estimator_.predict_log_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
-    @available_if(_estimator_has("decision_function"))
+    @available_if(_uncorrected_estimator_has("decision_function"))
     def decision_function(self, X: Any) -> Any:
         """Decision scores of each row of X."""
         check_is_fitted(self, "estimator_")

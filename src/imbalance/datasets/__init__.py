@@ -1,5 +1,23 @@
-"""Data sets: make an imbalanced set from a balanced one (bundled real data sets come later)."""
+"""Data sets: real imbalanced data bundled with the package, and make_imbalance."""
 
+from ._bundled import (
+    DatasetInfo,
+    list_datasets,
+    load_abalone19,
+    load_car_vgood,
+    load_dataset,
+    load_page_blocks0,
+    load_yeast4,
+)
 from ._make_imbalance import make_imbalance
 
-__all__ = ["make_imbalance"]
+__all__ = [
+    "DatasetInfo",
+    "list_datasets",
+    "load_abalone19",
+    "load_car_vgood",
+    "load_dataset",
+    "load_page_blocks0",
+    "load_yeast4",
+    "make_imbalance",
+]
