@@ -104,7 +104,9 @@ def encode_target(y: np.ndarray) -> EncodedTarget:
             if high - low == 1:  # two classes: one count_nonzero instead of a bincount
                 n_high = int(np.count_nonzero(codes_all))
                 counts = np.array([labels.size - n_high, n_high])
-                return EncodedTarget([low, high], codes_all.astype(np.intp, copy=False), counts, labels)
+                return EncodedTarget(
+                    [low, high], codes_all.astype(np.intp, copy=False), counts, labels
+                )
             codes_all = codes_all.astype(np.intp, copy=False)
             return _from_dense_codes(codes_all, np.arange(low, high + 1), labels)
     try:

@@ -116,5 +116,7 @@ def draw_subset(
         elif want == have:
             parts.append(members)
         else:
-            parts.append(members[np.sort(rng.choice(have, size=want, replace=False, shuffle=False))])
+            parts.append(
+                members[np.sort(rng.choice(have, size=want, replace=False, shuffle=False))]
+            )
     return np.sort(np.concatenate(parts), kind="stable")
