@@ -21,7 +21,7 @@ from ... import _containers
 from ..._param_validation import Interval, Options
 from ..._validation import EncodedTarget
 from ...base import Resampled
-from ...exceptions import InvalidDataError, InvalidParameterError
+from ...exceptions import DataTypeError, InvalidDataError, InvalidParameterError
 from ...neighbors import BACKENDS, NeighborIndex
 
 __all__ = [
@@ -56,12 +56,16 @@ class Features:
 
     @classmethod
     def of(cls, X: Any, owner: str) -> Features:
-        columns = _containers.numeric_column_positions(X)
+        advice = (
+            f"{owner} interpolates numeric columns, but X has none. Encode the features as "
+            "numbers, use SMOTEN for categorical-only data or SMOTENC for mixed data."
+        )
+        try:
+            columns = _containers.numeric_column_positions(X)
+        except DataTypeError as exc:
+            raise DataTypeError(f"{exc} {advice}") from None
         if not columns:
-            raise InvalidDataError(
-                f"{owner} interpolates numeric columns, but X has none. Encode the features as "
-                "numbers, use SMOTEN for categorical-only data or SMOTENC for mixed data."
-            )
+            raise InvalidDataError(advice)
         return cls(X, owner, columns)
 
     @property

@@ -1,0 +1,174 @@
+"""The neighbour engine: exact against scikit-learn, ties, backends, recall, errors, laziness."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy.spatial.distance import pdist
+from sklearn.neighbors import NearestNeighbors
+
+from imbalance.exceptions import (
+    InvalidDataError,
+    InvalidParameterError,
+    MissingDependencyError,
+    NotFittedError,
+)
+from imbalance.neighbors import NeighborIndex, kneighbors, mean_distance
+
+HAS_HNSWLIB = importlib.util.find_spec("hnswlib") is not None
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+
+def brute_reference(X, k, queries=None, rows=None):
+    """Sort every row by (float64 distance from differences, position): the definition."""
+    X = np.asarray(X, dtype=np.float64)
+    own = None
+    if queries is None:
+        own = np.arange(len(X)) if rows is None else np.asarray(rows)
+        queries = X[own]
+    d2 = ((queries[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)
+    if own is not None:
+        d2[np.arange(len(own)), own] = np.inf
+    positions = np.broadcast_to(np.arange(len(X)), d2.shape)
+    return np.lexsort((positions, d2), axis=-1)[:, :k]
+
+
+@pytest.mark.parametrize(
+    ("n", "d", "algorithm"),
+    [(400, 3, "brute-float32"), (3000, 4, "kd_tree"), (2500, 20, "brute-float32")],
+)
+def test_exact_equals_scikit_learn(n, d, algorithm):
+    rng = np.random.default_rng(n + d)
+    X = rng.normal(size=(n, d)) * rng.uniform(0.5, 20, size=d) + 100.0
+    index = NeighborIndex(backend="exact").fit(X)
+    assert index.algorithm_ == algorithm
+    dist, ind = index.kneighbors(n_neighbors=6, return_distance=True)
+    ref_dist, ref_ind = NearestNeighbors(n_neighbors=6).fit(X).kneighbors()
+    np.testing.assert_array_equal(ind, ref_ind)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-10)
+    Q = rng.normal(size=(50, d)) * 5 + 100.0
+    np.testing.assert_array_equal(
+        index.kneighbors(Q, 4), NearestNeighbors(n_neighbors=4).fit(X).kneighbors(Q)[1]
+    )
+
+
+def test_sparse_equals_dense():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 12)) * (rng.random((300, 12)) < 0.3)
+    index = NeighborIndex(backend="exact").fit(sp.csr_matrix(X))
+    assert index.algorithm_ == "brute-float64"
+    np.testing.assert_array_equal(index.kneighbors(n_neighbors=5), kneighbors(X, 5))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(np.float64, st.tuples(st.integers(8, 40), st.integers(1, 4)), elements=st.integers(-3, 3)),
+    st.integers(1, 6),
+)
+def test_ties_go_to_the_smaller_position(X, k):
+    """Integer grids are full of exact ties and duplicates: the order is still the definition."""
+    k = min(k, len(X) - 1)
+    np.testing.assert_array_equal(kneighbors(X, k, backend="exact"), brute_reference(X, k))
+
+
+def test_a_row_never_counts_itself_but_its_duplicates_do():
+    X = np.array([[0.0], [0.0], [5.0], [0.0], [9.0]])
+    got = kneighbors(X, 2)
+    np.testing.assert_array_equal(got[0], [1, 3])
+    np.testing.assert_array_equal(got[3], [0, 1])
+    assert not (got == np.arange(len(X))[:, None]).any()
+
+
+def test_rows_subset_matches_full_query():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 5))
+    rows = np.array([150, 3, 77, 3])
+    np.testing.assert_array_equal(kneighbors(X, 4, rows=rows), kneighbors(X, 4)[rows])
+
+
+def test_float32_unsafe_rows_are_redone_in_float64():
+    """Huge offsets make float32 distances useless; the proof step must still be exact."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(500, 20)) * 1e-3 + 1e6
+    X[:, 0] += rng.normal(size=500) * 1e4
+    np.testing.assert_array_equal(kneighbors(X, 5), brute_reference(X, 5))
+
+
+def test_results_do_not_depend_on_n_jobs():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(1500, 20))
+    np.testing.assert_array_equal(kneighbors(X, 5, n_jobs=1), kneighbors(X, 5, n_jobs=2))
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed")
+def test_torch_backend_equals_exact():
+    rng = np.random.default_rng(5)
+    X = np.repeat(rng.normal(size=(400, 8)), 2, axis=0)  # duplicates: ties everywhere
+    index = NeighborIndex(backend="torch").fit(X)
+    assert index.backend_ == "torch" and index.algorithm_.startswith("torch-")
+    np.testing.assert_array_equal(index.kneighbors(n_neighbors=5), kneighbors(X, 5, backend="exact"))
+    Q = rng.normal(size=(30, 8))
+    np.testing.assert_array_equal(index.kneighbors(Q, 3), kneighbors(X, 3, queries=Q))
+
+
+@pytest.mark.skipif(not HAS_HNSWLIB, reason="hnswlib (the 'approximate' extra) is not installed")
+def test_approximate_recall_on_a_fixed_data_set():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(5000, 20))
+    exact = kneighbors(X, 5, backend="exact")
+    approx = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=0)
+    recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, approx, strict=True)])
+    assert recall >= 0.95, recall
+    assert not (approx == np.arange(len(X))[:, None]).any()
+    again = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=0)
+    np.testing.assert_array_equal(approx, again)
+
+
+def test_auto_says_what_it_picked():
+    index = NeighborIndex().fit(np.eye(5))
+    assert index.backend_ == "exact"
+
+
+def test_missing_extra_is_named(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "hnswlib" else real_find_spec(name, *a)
+    )
+    with pytest.raises(MissingDependencyError, match=r"imbalance\[approximate\]"):
+        NeighborIndex(backend="approximate").fit(np.eye(4))
+
+
+def test_errors_in_the_users_terms():
+    X = np.eye(4)
+    with pytest.raises(InvalidParameterError, match="only 3 rows can be neighbours"):
+        kneighbors(X, 4)
+    with pytest.raises(InvalidParameterError, match="'gpu' is not a known backend"):
+        kneighbors(X, 1, backend="gpu")
+    with pytest.raises(InvalidDataError, match="NaN or infinite"):
+        kneighbors(np.array([[0.0], [np.nan]]), 1)
+    with pytest.raises(InvalidDataError, match="3 features, the index 4"):
+        NeighborIndex().fit(X).kneighbors(np.ones((1, 3)), 1)
+    with pytest.raises(NotFittedError):
+        NeighborIndex().kneighbors(n_neighbors=1)
+
+
+def test_mean_distance_equals_pdist():
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(120, 6)) + 50.0
+    assert mean_distance(X) == pytest.approx(pdist(X).mean(), rel=1e-9)
+    assert mean_distance(sp.csr_matrix(X)) == pytest.approx(pdist(X).mean(), rel=1e-9)
+    assert mean_distance(X[:1]) == 0.0
+
+
+def test_importing_the_engine_imports_no_optional_library():
+    code = "import sys, imbalance.neighbors, imbalance.samplers; print('torch' in sys.modules, 'hnswlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
