@@ -172,7 +172,9 @@ class FusedLoss(torch.autograd.Function):
     @staticmethod
     def forward(ctx: FunctionCtx, kernel: Callable[..., Any], logits: Tensor, *args: Any) -> Tensor:
         want_grad = bool(ctx.needs_input_grad[1])  # type: ignore[attr-defined]
-        loss, grad = run_kernel(kernel, logits.numel(), logits.device, logits, *args, want_grad)
+        # Detached: the compiler inspects ``.grad`` of non-leaf inputs, which warns.
+        x = logits.detach()
+        loss, grad = run_kernel(kernel, x.numel(), x.device, x, *args, want_grad)
         ctx.kernel, ctx.args, ctx.grad = kernel, args, grad  # type: ignore[attr-defined]
         ctx.save_for_backward(logits)
         return loss.to(logits.dtype)
@@ -183,8 +185,8 @@ class FusedLoss(torch.autograd.Function):
         grad = ctx.grad
         ctx.grad = None  # used once; a retained graph recomputes it
         if grad is None:
-            (logits,) = ctx.saved_tensors
-            _, grad = run_kernel(ctx.kernel, logits.numel(), logits.device, logits, *ctx.args, True)
+            x = ctx.saved_tensors[0].detach()
+            _, grad = run_kernel(ctx.kernel, x.numel(), x.device, x, *ctx.args, True)
         if not _is_one(grad_out):
             grad = grad.mul_(grad_out if grad_out.ndim == 0 else _expand_like(grad_out, grad))
         return (None, grad) + (None,) * len(ctx.args)

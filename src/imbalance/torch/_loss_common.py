@@ -133,7 +133,7 @@ def check_counts(class_counts: Any, owner: str) -> np.ndarray:
     if bad.size:
         raise InvalidParameterError(
             f"The 'class_counts' parameter of {owner} must hold positive counts; class "
-            f"{int(bad[0])} has {counts[bad[0]]!r}. Drop or merge empty classes, or add a "
+            f"{int(bad[0])} has {float(counts[bad[0]])!r}. Drop or merge empty classes, or add a "
             "pseudo-count (e.g. counts + 1)."
         )
     return counts
