@@ -1,0 +1,316 @@
+"""The Dask side of partitioned resampling: check the collections, run the passes, build results.
+
+The passes run the kernels of :mod:`._kernels` on the label (and row-id) partitions only and
+bring back small summaries; the results are lazy collections whose partitions are computed
+by the same kernels, next to the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+from dask.dataframe.utils import make_meta
+
+from .._validation import check_generator
+from ..exceptions import InvalidDataError, InvalidParameterError
+from ._kernels import (
+    ClassDraw,
+    LabelCounts,
+    Threshold,
+    WindowSummary,
+    count_labels,
+    ids_of,
+    label_codes,
+    multiplicity,
+    position_ids,
+    repeat_positions,
+    row_keys,
+    window_summary,
+)
+from ._plan import find_cuts, merge_counts
+
+__all__ = [
+    "Partitioned",
+    "Selection",
+    "as_partitioned",
+    "count_blocks",
+    "count_pass",
+    "label_collection",
+    "resolve_seed",
+    "select",
+    "threshold_pass",
+]
+
+
+@dataclass(frozen=True)
+class Partitioned:
+    """X and its labels, partitioned alike; ``target`` names y's column when y is inside X."""
+
+    X: Any
+    y: Any
+    frame: bool
+    target: str | None
+    row_id: str | None
+
+    @property
+    def npartitions(self) -> int:
+        return int(self.y.npartitions)
+
+    def label_blocks(self) -> list[Any]:
+        return list(np.ravel(self.y.to_delayed()))
+
+    def id_blocks(self) -> list[Any]:
+        if self.row_id is None:
+            return [None] * self.npartitions
+        return list(self.X[self.row_id].to_delayed())
+
+
+def _describe(obj: Any) -> str:
+    return f"{type(obj).__module__}.{type(obj).__name__}"
+
+
+def as_partitioned(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
+    """Check that X and y are Dask collections partitioned alike, in the user's terms."""
+    if isinstance(X, dd.DataFrame):
+        return _frame(X, y, row_id, owner)
+    if isinstance(X, da.Array):
+        return _array(X, y, row_id, owner)
+    raise InvalidDataError(
+        f"{owner} resamples Dask collections; X is a {_describe(X)}. Pass a dask DataFrame or "
+        "Array (dask.dataframe.from_pandas(X, npartitions=...)), or use "
+        f"imbalance.samplers.{owner} for data in memory."
+    )
+
+
+def _frame(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
+    columns = list(X.columns)
+    if row_id is not None and row_id not in columns:
+        raise InvalidParameterError(
+            f"row_id={row_id!r} of {owner} is not a column of X; X's columns are {columns}. "
+            "Name a column with one distinct value per row, or use row_id=None."
+        )
+    if isinstance(y, str):
+        if y not in columns:
+            raise InvalidDataError(
+                f"y={y!r} is not a column of X; X's columns are {columns}. "
+                "Pass the name of the label column, or the labels as a dask Series."
+            )
+        return Partitioned(X, X[y], True, y, row_id)
+    if not isinstance(y, dd.Series):
+        raise InvalidDataError(
+            f"y must be a dask Series partitioned like X, or the name of X's label column; "
+            f"got a {_describe(y)}."
+        )
+    if y.npartitions != X.npartitions:
+        raise InvalidDataError(
+            f"X has {X.npartitions} partitions and y has {y.npartitions}; they must be "
+            "partitioned alike. Take y from the same frame (y = ddf['label']), or pass the "
+            "label column's name as y."
+        )
+    if X.known_divisions and y.known_divisions and tuple(X.divisions) != tuple(y.divisions):
+        raise InvalidDataError(
+            "X and y have different divisions, so their partitions do not hold the same rows. "
+            "Take y from the same frame (y = ddf['label']) or pass the label column's name as y."
+        )
+    return Partitioned(X, y, True, None, row_id)
+
+
+def _array(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
+    if row_id is not None:
+        raise InvalidParameterError(
+            f"row_id={row_id!r} of {owner} names a column, but X is a dask Array. Use "
+            "row_id=None (row positions), or a dask DataFrame with an id column."
+        )
+    if X.ndim != 2:
+        raise InvalidDataError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
+    if not isinstance(y, da.Array):
+        raise InvalidDataError(
+            f"With a dask Array X, y must be a dask Array of labels; got a {_describe(y)}."
+        )
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise InvalidDataError(f"y must be 1-D (one label per row); got shape {y.shape}.")
+    if any(np.isnan(c) for c in X.chunks[0]) or any(np.isnan(c) for c in y.chunks[0]):
+        raise InvalidDataError(
+            "X or y has unknown chunk sizes; call X.compute_chunk_sizes() and "
+            "y.compute_chunk_sizes() first."
+        )
+    if X.shape[0] != y.shape[0]:
+        raise InvalidDataError(
+            f"X and y have different lengths: X has {X.shape[0]} rows, y has {y.shape[0]}. "
+            "Pass one label per row of X."
+        )
+    X = X.rechunk({1: -1}) if X.numblocks[1] > 1 else X
+    y = y.rechunk((X.chunks[0],)) if y.chunks[0] != X.chunks[0] else y
+    return Partitioned(X, y, False, None, None)
+
+
+def resolve_seed(random_state: Any) -> int:
+    """The integer seed of the row keys: the int given, or one drawn from the generator."""
+    if isinstance(random_state, int | np.integer) and not isinstance(random_state, bool):
+        return int(random_state)
+    return int(check_generator(random_state).integers(0, 2**63 - 1))
+
+
+def count_blocks(blocks: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
+    """One pass: the classes and the ``(n_partitions, n_classes)`` label counts."""
+    parts: Sequence[LabelCounts] = dask.compute(*[dask.delayed(count_labels)(b) for b in blocks])
+    return merge_counts(parts)
+
+
+def count_pass(data: Partitioned) -> tuple[list[Any], np.ndarray]:
+    """First pass: the classes and the ``(n_partitions, n_classes)`` label counts."""
+    return count_blocks(data.label_blocks())
+
+
+def label_collection(y: Any, owner: str) -> Any:
+    """y as a dask Series or 1-D dask Array, checked in the user's terms."""
+    if isinstance(y, da.Array) and y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if isinstance(y, dd.Series) or (isinstance(y, da.Array) and y.ndim == 1):
+        return y
+    shape = f" of shape {y.shape}" if isinstance(y, da.Array) else ""
+    raise InvalidDataError(
+        f"{owner} takes the labels as a dask Series or a 1-D dask Array; got a "
+        f"{_describe(y)}{shape}. For data in memory use imbalance.weights.{owner}."
+    )
+
+
+def offsets_of(counts: np.ndarray) -> np.ndarray:
+    """Global position of the first row of each partition."""
+    return np.concatenate([[0], np.cumsum(counts.sum(axis=1))[:-1]]).astype(np.int64)
+
+
+def partition_keys(n_rows: int, ids: Any, offset: int, seed: int) -> np.ndarray:
+    """Row keys of one partition: its rows' ids (or global positions) hashed with the seed."""
+    raw = position_ids(offset, n_rows) if ids is None else ids_of(ids)
+    return row_keys(raw, seed)
+
+
+def _window_task(
+    labels: Any, ids: Any, offset: int, classes: list[Any], draws: list[ClassDraw], seed: int
+) -> list[WindowSummary | None]:
+    codes = label_codes(labels, classes)
+    return window_summary(partition_keys(len(codes), ids, offset, seed), codes, draws)
+
+
+def threshold_pass(
+    data: Partitioned,
+    classes: list[Any],
+    draws: list[ClassDraw],
+    offsets: np.ndarray,
+    seed: int,
+) -> tuple[list[Threshold | None], list[ClassDraw], list[list[WindowSummary | None]]]:
+    """Second pass (repeated only if a window missed): the threshold of every drawn class."""
+    if not any(d.mode in ("subset", "multiset") for d in draws):
+        return [None] * len(draws), draws, [[None] * len(draws)] * data.npartitions
+    while True:
+        tasks = [
+            dask.delayed(_window_task)(lab, ids, int(off), classes, draws, seed)
+            for lab, ids, off in zip(
+                data.label_blocks(), data.id_blocks(), offsets.tolist(), strict=True
+            )
+        ]
+        summaries = [list(s) for s in dask.compute(*tasks)]
+        cuts, retry = find_cuts(classes, draws, summaries)
+        if retry == draws:
+            return cuts, draws, summaries
+        draws = retry
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Everything a partition needs to know which of its rows come out, and how often."""
+
+    classes: list[Any]
+    draws: list[ClassDraw]
+    cuts: list[Threshold | None]
+    offsets: tuple[int, ...]
+    seed: int
+
+    def positions(self, p: int, labels: Any, ids: Any = None) -> np.ndarray:
+        """Positions, within partition ``p``, of its output rows (repeats side by side)."""
+        codes = label_codes(labels, self.classes)
+        keys = partition_keys(len(codes), ids, self.offsets[p], self.seed)
+        return repeat_positions(multiplicity(keys, codes, self.draws, self.cuts))
+
+
+def _take_frame(
+    part: Any, labels: Any, ids: Any = None, *, selection: Selection, partition_info: Any = None
+) -> Any:
+    if len(labels) != len(part):
+        raise InvalidDataError(
+            f"partition {partition_info['number']} of X has {len(part)} rows and y's has "
+            f"{len(labels)}; X and y must be partitioned alike."
+        )
+    return part.iloc[selection.positions(partition_info["number"], labels, ids)]
+
+
+def _frame_rows(data: Partitioned, of: Any, selection: Selection) -> Any:
+    extra = [data.X[data.row_id]] if data.row_id is not None else []
+    return of.map_partitions(
+        _take_frame,
+        data.y,
+        *extra,
+        selection=selection,
+        meta=make_meta(of),
+        align_dataframes=False,
+    )
+
+
+def _global_positions(selection: Selection, p: int, labels: Any, ids: Any) -> np.ndarray:
+    return selection.positions(p, labels, ids) + selection.offsets[p]
+
+
+def _take_block(block: Any, positions: np.ndarray) -> Any:
+    return block[positions]
+
+
+def _array_rows(data: Partitioned, sizes: np.ndarray, selection: Selection) -> tuple[Any, Any]:
+    X_parts, y_parts = [], []
+    x_blocks = data.X.to_delayed()[:, 0]
+    n_features = data.X.shape[1]
+    for p, (xb, yb) in enumerate(zip(x_blocks, data.label_blocks(), strict=True)):
+        pos = dask.delayed(selection.positions)(p, yb)
+        n = int(sizes[p])
+        X_parts.append(
+            da.from_delayed(dask.delayed(_take_block)(xb, pos), (n, n_features), dtype=data.X.dtype)
+        )
+        y_parts.append(da.from_delayed(dask.delayed(_take_block)(yb, pos), (n,), data.y.dtype))
+    return da.concatenate(X_parts), da.concatenate(y_parts)
+
+
+def sample_positions(data: Partitioned, sizes: np.ndarray, selection: Selection) -> Any:
+    """Lazy positions in X of the output rows, as a dask Array with known chunks."""
+    blocks = [
+        da.from_delayed(
+            dask.delayed(_global_positions)(selection, p, lab, ids), (int(sizes[p]),), np.intp
+        )
+        for p, (lab, ids) in enumerate(zip(data.label_blocks(), data.id_blocks(), strict=True))
+    ]
+    return da.concatenate(blocks)
+
+
+def select(data: Partitioned, sizes: np.ndarray, selection: Selection) -> tuple[Any, Any]:
+    """The drawn rows of X and y, lazily, partition by partition (repeats side by side)."""
+    if not data.frame:
+        return _array_rows(data, sizes, selection)
+    X_res = _frame_rows(data, data.X, selection)
+    y_res = X_res[data.target] if data.target is not None else _frame_rows(data, data.y, selection)
+    return X_res, y_res
+
+
+def append(data: Partitioned, X_new: Any, y_new: Any) -> tuple[Any, Any]:
+    """X and y followed by new rows (as new partitions); y given by name stays inside X."""
+    if not data.frame:
+        return da.concatenate([data.X, X_new]), da.concatenate([data.y, y_new])
+    X_res = dd.concat([data.X, X_new])
+    y_res = X_res[data.target] if data.target is not None else dd.concat([data.y, y_new])
+    return X_res, y_res
