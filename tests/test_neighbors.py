@@ -70,7 +70,9 @@ def test_sparse_equals_dense():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    arrays(np.float64, st.tuples(st.integers(8, 40), st.integers(1, 4)), elements=st.integers(-3, 3)),
+    arrays(
+        np.float64, st.tuples(st.integers(8, 40), st.integers(1, 4)), elements=st.integers(-3, 3)
+    ),
     st.integers(1, 6),
 )
 def test_ties_go_to_the_smaller_position(X, k):
@@ -114,7 +116,9 @@ def test_torch_backend_equals_exact():
     X = np.repeat(rng.normal(size=(400, 8)), 2, axis=0)  # duplicates: ties everywhere
     index = NeighborIndex(backend="torch").fit(X)
     assert index.backend_ == "torch" and index.algorithm_.startswith("torch-")
-    np.testing.assert_array_equal(index.kneighbors(n_neighbors=5), kneighbors(X, 5, backend="exact"))
+    np.testing.assert_array_equal(
+        index.kneighbors(n_neighbors=5), kneighbors(X, 5, backend="exact")
+    )
     Q = rng.normal(size=(30, 8))
     np.testing.assert_array_equal(index.kneighbors(Q, 3), kneighbors(X, 3, queries=Q))
 
@@ -140,7 +144,9 @@ def test_auto_says_what_it_picked():
 def test_missing_extra_is_named(monkeypatch):
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "hnswlib" else real_find_spec(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "hnswlib" else real_find_spec(name, *a),
     )
     with pytest.raises(MissingDependencyError, match=r"imbalance\[approximate\]"):
         NeighborIndex(backend="approximate").fit(np.eye(4))
@@ -169,6 +175,9 @@ def test_mean_distance_equals_pdist():
 
 
 def test_importing_the_engine_imports_no_optional_library():
-    code = "import sys, imbalance.neighbors, imbalance.samplers; print('torch' in sys.modules, 'hnswlib' in sys.modules)"
+    code = (
+        "import sys, imbalance.neighbors, imbalance.samplers; "
+        "print('torch' in sys.modules, 'hnswlib' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -375,10 +375,9 @@ def _resolve_backend(backend: str, n_rows: int, X: Any) -> str:
     if backend != "auto":
         return backend
     torch = sys.modules.get("torch")
-    if torch is not None and n_rows >= _GPU_MIN_ROWS and not sp.issparse(X):
-        if torch.cuda.is_available():
-            return "torch"
-    return "exact"
+    if torch is None or n_rows < _GPU_MIN_ROWS or sp.issparse(X):
+        return "exact"
+    return "torch" if torch.cuda.is_available() else "exact"
 
 
 # --------------------------------------------------------------------------------------------

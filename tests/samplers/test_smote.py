@@ -37,7 +37,7 @@ def assert_on_true_neighbour_segments(sampler, X, y, X_res, k):
         assert (true_nn[local] == nb[y[base] == cls][:, None]).any(axis=1).all()
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     counts=st.lists(st.integers(7, 40), min_size=2, max_size=4),
     k=st.integers(1, 6),
@@ -65,7 +65,9 @@ def test_one_generator_per_call_so_equal_classes_differ():
     new2 = X_res[140:][y_res[140:] == 2] - 10.0
     assert not np.allclose(new1, new2)
     imb_res, imb_y = ImbSMOTE(random_state=0).fit_resample(X, y)
-    np.testing.assert_allclose(imb_res[140:][imb_y[140:] == 1], imb_res[140:][imb_y[140:] == 2] - 10)
+    np.testing.assert_allclose(
+        imb_res[140:][imb_y[140:] == 1], imb_res[140:][imb_y[140:] == 2] - 10
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -145,9 +145,17 @@ class ADASYN(BaseSampler):
         for code, cls, members, n_new in grown_classes(target, self.target_counts_):
             check_class_size("ADASYN", "n_neighbors", self.n_neighbors, cls, members.size)
             n_other, m, self.neighbors_backend_ = other_class_counts(
-                F, target.codes, code, members, self.n_neighbors, owner="ADASYN",
-                param="n_neighbors", backend=self.neighbors, n_jobs=self.n_jobs, rng=rng,
-            )  # fmt: skip
+                F,
+                target.codes,
+                code,
+                members,
+                self.n_neighbors,
+                owner="ADASYN",
+                param="n_neighbors",
+                backend=self.neighbors,
+                n_jobs=self.n_jobs,
+                rng=rng,
+            )
             self.difficulty_[cls] = n_other / m
             weights = n_other if n_other.any() else np.ones_like(n_other)
             per_row = apportion(n_new, weights.astype(np.float64))
@@ -165,9 +173,13 @@ class ADASYN(BaseSampler):
     ) -> None:
         used = np.flatnonzero(per_row)
         nn, _ = search(
-            F[members], self.n_neighbors, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng,
+            F[members],
+            self.n_neighbors,
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            rng=rng,
             rows=used,
-        )  # fmt: skip
+        )
         rows = np.repeat(np.arange(used.size), per_row[used])
         cols = rng.integers(0, n_neighbors_of(self.n_neighbors), size=rows.size)
         base, nb = members[used[rows]], members[nn[rows, cols]]

@@ -179,9 +179,17 @@ class BorderlineSMOTE(BaseSampler):
         rng: np.random.Generator,
     ) -> np.ndarray:
         n_other, m, self.neighbors_backend_ = other_class_counts(
-            F, codes, code, members, self.m_neighbors, owner="BorderlineSMOTE",
-            param="m_neighbors", backend=self.neighbors, n_jobs=self.n_jobs, rng=rng,
-        )  # fmt: skip
+            F,
+            codes,
+            code,
+            members,
+            self.m_neighbors,
+            owner="BorderlineSMOTE",
+            param="m_neighbors",
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            rng=rng,
+        )
         return np.flatnonzero(in_danger(n_other, m))
 
     def _from_danger(
@@ -195,9 +203,13 @@ class BorderlineSMOTE(BaseSampler):
         synthesis: Synthesis,
     ) -> None:
         nn, _ = search(
-            F[members], self.k_neighbors, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng,
+            F[members],
+            self.k_neighbors,
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            rng=rng,
             rows=danger,
-        )  # fmt: skip
+        )
         n_own = n_new
         if self.kind == "borderline-2":
             n_own = min(int(rng.beta(10, 10) * (n_new + 1)), n_new)
@@ -209,9 +221,13 @@ class BorderlineSMOTE(BaseSampler):
             return
         others = np.flatnonzero(is_other)
         nn_other, _ = search(
-            F[others], self.k_neighbors, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng,
+            F[others],
+            self.k_neighbors,
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            rng=rng,
             queries=F[members[danger]],
-        )  # fmt: skip
+        )
         rows, nbs = draw_pairs(nn_other, n_new - n_own, rng)
         base, nb = members[danger[rows]], others[nbs]
         steps = 0.5 * rng.random(n_new - n_own)

@@ -193,10 +193,10 @@ class KMeansSMOTE(BaseSampler):
             )
         else:
             estimator = clone(spec)
-        n_clusters = getattr(estimator, "n_clusters", None)
-        if isinstance(n_clusters, numbers.Integral) and n_clusters > F.shape[0]:
+        asked = getattr(estimator, "n_clusters", None)
+        if isinstance(asked, numbers.Integral) and asked > F.shape[0]:
             raise InvalidDataError(
-                f"KMeansSMOTE: kmeans_estimator asks for {n_clusters} clusters but X has "
+                f"KMeansSMOTE: kmeans_estimator asks for {asked} clusters but X has "
                 f"{F.shape[0]} rows. Pass kmeans_estimator=<int> of at most {F.shape[0]}."
             )
         self.kmeans_estimator_ = estimator

@@ -86,7 +86,7 @@ class SMOTEN(BaseSampler):
     >>> sampler.synthetic_parents_.shape
     (40, 6)
     >>> voters = X[sampler.synthetic_parents_]
-    >>> bool(all(v in voters[i, :, j] for i, row in enumerate(X_res[60:]) for j, v in enumerate(row)))
+    >>> bool((voters == X_res[60:, None, :]).any(axis=1).all())
     True
     """
 

@@ -188,9 +188,17 @@ class SVMSMOTE(BaseSampler):
                 "to grow from. Use another svm_estimator (e.g. SVC(C=10)) or SMOTE."
             )
         n_other, m, self.neighbors_backend_ = other_class_counts(
-            F, codes, code, vectors, self.m_neighbors, owner="SVMSMOTE", param="m_neighbors",
-            backend=self.neighbors, n_jobs=self.n_jobs, rng=rng,
-        )  # fmt: skip
+            F,
+            codes,
+            code,
+            vectors,
+            self.m_neighbors,
+            owner="SVMSMOTE",
+            param="m_neighbors",
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            rng=rng,
+        )
         kept = n_other < m
         if not kept.any():
             raise InvalidDataError(
@@ -218,11 +226,18 @@ class SVMSMOTE(BaseSampler):
             n_danger = n_new
         local = np.searchsorted(members, np.concatenate([danger, safe]))
         nn, _ = search(
-            F[members], self.k_neighbors, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng,
+            F[members],
+            self.k_neighbors,
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            rng=rng,
             rows=local,
-        )  # fmt: skip
-        for group, n, scale in ((slice(0, danger.size), n_danger, 1.0),
-                                (slice(danger.size, None), n_new - n_danger, -self.out_step)):  # fmt: skip
+        )
+        groups = (
+            (slice(0, danger.size), n_danger, 1.0),
+            (slice(danger.size, None), n_new - n_danger, -self.out_step),
+        )
+        for group, n, scale in groups:
             if n == 0:
                 continue
             rows, nbs = draw_pairs(nn[group], n, rng)
