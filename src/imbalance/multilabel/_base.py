@@ -1,0 +1,139 @@
+"""The multi-label sampler contract: ``fit_resample(X, Y)`` with a 2-D indicator or label lists.
+
+:class:`BaseMultilabelSampler` is the multi-label twin of :class:`imbalance.base.BaseSampler`:
+it validates parameters and data once, resolves one ``numpy.random.Generator`` per call, calls
+the subclass's ``_fit_resample(X, target, rng)`` and gives back ``(X_res, Y_res)`` in the
+caller's containers, with ``Y_res`` in the form given (indicator or label lists). Output rows
+are the kept rows first (``sample_indices_``, input order, then any repeats), then the
+synthetic rows (``synthetic_parents_``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import Tags
+
+from .. import _containers
+from .._param_validation import validate_params
+from .._validation import check_generator
+from ..base import Resampled, SamplerTagsMixin
+from ._target import LabelMatrix, check_lengths, encode_multilabel, write_labels
+
+__all__ = ["BaseMultilabelSampler", "MultilabelResampled"]
+
+
+@dataclass(frozen=True)
+class MultilabelResampled:
+    """Which rows a multi-label sampler outputs, and the label sets that change.
+
+    ``rows`` says which rows of X come out (as for single-label samplers); ``synthetic_labels``
+    is the label set of each synthetic row (boolean, ``(n_synthetic, n_labels)``);
+    ``relabelled`` lists kept output rows whose label set changes and ``relabelled_labels``
+    their new sets.
+    """
+
+    rows: Resampled
+    synthetic_labels: np.ndarray
+    relabelled: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    relabelled_labels: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=bool))
+
+
+class BaseMultilabelSampler(SamplerTagsMixin, BaseEstimator):
+    """Base class of the multi-label samplers: validation, randomness, containers.
+
+    Subclasses declare ``_parameter_constraints`` and implement
+    ``_fit_resample(X, target, rng) -> MultilabelResampled``; ``target`` is the encoded
+    :class:`~imbalance.multilabel._target.LabelMatrix` of Y.
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {}
+
+    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+        """Resample a multi-label data set.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Rows to resample. numpy, scipy.sparse, pandas, polars and lists are returned as such.
+        y : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_labels), or list of lists
+            Labels of each row: a 0/1 (or boolean) indicator, or one list of labels per row (a
+            list, an object array, or a pandas or polars Series of lists).
+
+        Returns
+        -------
+        X_resampled : same type as X, of shape (n_samples_new, n_features)
+        y_resampled : same type and form as y, with n_samples_new rows
+        """
+        params = self.get_params(deep=False)
+        validate_params(type(self).__name__, self._parameter_constraints, params)
+        X = _containers.as_supported(X)
+        n_samples, n_features = _containers.shape_2d(X)
+        target = encode_multilabel(y)
+        check_lengths(n_samples, target)
+        self._record_input(X, n_features, target)
+        rng = check_generator(params["random_state"]) if "random_state" in params else None
+        out = self._fit_resample(X, target, rng)
+        return self._assemble(X, y, target, out)
+
+    def _record_input(self, X: Any, n_features: int, target: LabelMatrix) -> None:
+        self.n_features_in_ = n_features
+        if _containers.is_frame(X):
+            names = np.asarray(list(X.columns), dtype=object)
+            if all(isinstance(c, str) for c in names):
+                self.feature_names_in_ = names
+        self.labels_ = np.asarray(target.labels, dtype=object)
+        self.label_counts_ = dict(zip(target.labels, target.counts.tolist(), strict=True))
+
+    def _assemble(
+        self, X: Any, y: Any, target: LabelMatrix, out: MultilabelResampled
+    ) -> tuple[Any, Any]:
+        res = out.rows
+        n_kept, n_new = res.indices.size, res.parents.shape[0]
+        self.sample_indices_ = res.indices
+        if self._get_sampler_tags().synthetic:
+            self.synthetic_parents_ = res.parents
+        rows = res.indices if n_new == 0 else np.concatenate([res.indices, res.parents[:, 0]])
+        X_res = _containers.take_rows(X, rows)
+        if n_new and res.sources:
+            X_res = _containers.copy_tail_columns(X_res, X, res.sources)
+        if n_new and res.columns:
+            X_res = _containers.replace_tail(X_res, res.columns, res.values, like=X)
+        elif n_new:
+            X_res = _containers.relabel_tail(X_res, n_new, like=X)
+        changed = np.concatenate([out.relabelled, n_kept + np.arange(n_new)]).astype(np.intp)
+        new = np.concatenate(
+            [out.relabelled_labels.reshape(-1, target.n_labels), out.synthetic_labels]
+        ).astype(bool)
+        y_res = write_labels(y, target, rows, changed, new, n_new)
+        self.target_counts_ = _counts_after(target, rows, changed, new)
+        return X_res, y_res
+
+    def _fit_resample(self, X: Any, target: LabelMatrix, rng: Any) -> MultilabelResampled:
+        raise NotImplementedError
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        return tags
+
+
+def _counts_after(
+    target: LabelMatrix, rows: np.ndarray, changed: np.ndarray, new: np.ndarray
+) -> dict[Any, int]:
+    """Positive rows of each label in the output."""
+    counts = np.bincount(target.Y[rows].indices, minlength=target.n_labels).astype(np.int64)
+    if changed.size:
+        before = target.Y[rows[changed]]
+        counts -= np.bincount(before.indices, minlength=target.n_labels)
+        counts += new.sum(axis=0)
+    return dict(zip(target.labels, counts.tolist(), strict=True))
+
+
+def minority_mask(ir: np.ndarray) -> np.ndarray:
+    """Labels whose imbalance ratio exceeds the mean ratio (Charte et al.'s minority labels)."""
+    return np.asarray(ir > ir.mean())
