@@ -15,6 +15,7 @@ import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
+import pandas as pd
 from dask.dataframe.utils import make_meta
 
 from .._validation import check_generator
@@ -242,21 +243,33 @@ class Selection:
         return repeat_positions(multiplicity(keys, codes, self.draws, self.cuts))
 
 
+def _partition_number(i: int) -> pd.Series:
+    return pd.Series([i], dtype=np.int64)
+
+
+def _numbers(n: int) -> Any:
+    """A collection holding, in partition ``i``, the number ``i`` (partitions[i] keeps it)."""
+    meta = pd.Series([], dtype=np.int64)
+    return dd.from_map(_partition_number, range(n), meta=meta, divisions=None)
+
+
 def _take_frame(
-    part: Any, labels: Any, ids: Any = None, *, selection: Selection, partition_info: Any = None
+    part: Any, number: Any, labels: Any, ids: Any = None, *, selection: Selection
 ) -> Any:
+    p = int(number.iloc[0])
     if len(labels) != len(part):
         raise InvalidDataError(
-            f"partition {partition_info['number']} of X has {len(part)} rows and y's has "
-            f"{len(labels)}; X and y must be partitioned alike."
+            f"partition {p} of X has {len(part)} rows and y's has {len(labels)}; X and y must "
+            "be partitioned alike."
         )
-    return part.iloc[selection.positions(partition_info["number"], labels, ids)]
+    return part.iloc[selection.positions(p, labels, ids)]
 
 
 def _frame_rows(data: Partitioned, of: Any, selection: Selection) -> Any:
     extra = [data.X[data.row_id]] if data.row_id is not None else []
     return of.map_partitions(
         _take_frame,
+        _numbers(data.npartitions),
         data.y,
         *extra,
         selection=selection,

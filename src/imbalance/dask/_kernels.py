@@ -301,7 +301,7 @@ def _multiset_counts(keys: np.ndarray, cut: Threshold) -> np.ndarray:
     for rows in _row_chunks(len(keys), time):
         T = arrival_times(keys[rows], time)
         count = (time > T).sum(axis=1)
-        tie_r, tie_j = np.nonzero(time == T)
+        tie_r, tie_j = np.nonzero(np.equal(T, time))
         if tie_r.size:
             k = keys[rows][tie_r]
             wins = (k < key) | ((k == key) & (tie_j <= arrival))
