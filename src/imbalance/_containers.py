@@ -25,10 +25,11 @@ from .exceptions import DataTypeError, InvalidDataError
 
 __all__ = [
     "as_supported",
+    "copy_tail_columns",
+    "interpolate_tail",
     "is_frame",
     "is_series",
     "n_rows",
-    "copy_tail_columns",
     "numeric_column_positions",
     "numeric_values",
     "replace_tail",
@@ -343,9 +344,7 @@ def time_column_positions(X: Any) -> list[int]:
     Other containers (and pandas columns backed by pyarrow) report none: their time columns
     are treated like any other non-numeric column.
     """
-    if not (
-        nw.dependencies.is_pandas_dataframe(X) or nw.dependencies.is_polars_dataframe(X)
-    ):
+    if not (nw.dependencies.is_pandas_dataframe(X) or nw.dependencies.is_polars_dataframe(X)):
         return []
     schema = nw.from_native(X, eager_only=True).schema
     out = []
@@ -416,3 +415,24 @@ def _time_series(col: Any, n_head: int, tail: np.ndarray) -> Any:
     head = native.iloc[:n_head]
     full = pd.concat([head, tail_native], ignore_index=True).set_axis(native.index)
     return nw.from_native(full.astype(dtype), series_only=True)
+
+
+def interpolate_tail(
+    X_res: np.ndarray, X: np.ndarray, partners: np.ndarray, steps: np.ndarray
+) -> np.ndarray:
+    """Move each of the last ``len(steps)`` rows of ``X_res`` towards ``X[partners]``, in place.
+
+    ``X_res`` ends with copies of the first parents (numpy, float dtype); row ``i`` of the tail
+    becomes ``tail_i + steps[i] * (X[partners[i]] - tail_i)``, computed in chunks so that no
+    copy of the new rows is ever made.
+    """
+    n_new = len(steps)
+    tail = X_res[X_res.shape[0] - n_new :]
+    chunk = 1 << 15
+    for start in range(0, n_new, chunk):
+        stop = min(start + chunk, n_new)
+        part = tail[start:stop]
+        delta = X[partners[start:stop]] - part
+        delta *= steps[start:stop, None].astype(X_res.dtype, copy=False)
+        part += delta
+    return X_res

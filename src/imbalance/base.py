@@ -64,7 +64,10 @@ class Resampled:
     synthetic row, the positions of the rows it was made from (shape ``(n_new, k)``); ``values``
     the synthetic rows' numeric (or time) columns ``columns``; ``sources`` maps other column
     positions to the row of X each synthetic row copies that column from (for example a
-    category voted by neighbours). Every remaining column copies the first parent.
+    category voted by neighbours). Every remaining column copies the first parent. When
+    ``values`` is None and ``steps`` is given (numpy float X only), the synthetic rows are
+    interpolated in place: ``parent_0 + steps * (parent_1 - parent_0)`` on every column, which
+    saves a copy of the new rows.
     """
 
     indices: np.ndarray
@@ -72,6 +75,7 @@ class Resampled:
     values: Any = None
     columns: list[int] = field(default_factory=list)
     sources: Mapping[int, np.ndarray] = field(default_factory=dict)
+    steps: np.ndarray | None = None
 
 
 class SamplerTagsMixin:
@@ -168,7 +172,10 @@ class BaseSampler(SamplerTagsMixin, BaseEstimator):
         if n_new:
             if out.sources:
                 X_res = _containers.copy_tail_columns(X_res, X, out.sources)
-            X_res = _containers.replace_tail(X_res, out.columns, out.values, like=X)
+            if out.values is None and out.steps is not None:
+                X_res = _containers.interpolate_tail(X_res, X, out.parents[:, 1], out.steps)
+            else:
+                X_res = _containers.replace_tail(X_res, out.columns, out.values, like=X)
             y_res = _containers.relabel_tail(y_res, n_new, like=y)
         return X_res, y_res
 

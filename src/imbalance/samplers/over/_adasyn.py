@@ -18,7 +18,6 @@ from ._smote_common import (
     check_class_size,
     check_neighbors_spec,
     grown_classes,
-    interpolate,
     n_neighbors_of,
     other_class_counts,
     search,
@@ -184,4 +183,4 @@ class ADASYN(BaseSampler):
         cols = rng.integers(0, n_neighbors_of(self.n_neighbors), size=rows.size)
         base, nb = members[used[rows]], members[nn[rows, cols]]
         steps = rng.random(rows.size)
-        synthesis.add(base, nb, steps, interpolate(F, base, nb, steps))
+        synthesis.add(base, nb, steps, F)

@@ -18,7 +18,6 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    interpolate,
     other_class_counts,
     search,
 )
@@ -216,7 +215,7 @@ class BorderlineSMOTE(BaseSampler):
         rows, nbs = draw_pairs(nn, n_own, rng)
         base, nb = members[danger[rows]], members[nbs]
         steps = rng.random(n_own)
-        synthesis.add(base, nb, steps, interpolate(F, base, nb, steps))
+        synthesis.add(base, nb, steps, F)
         if n_own == n_new:
             return
         others = np.flatnonzero(is_other)
@@ -231,4 +230,4 @@ class BorderlineSMOTE(BaseSampler):
         rows, nbs = draw_pairs(nn_other, n_new - n_own, rng)
         base, nb = members[danger[rows]], others[nbs]
         steps = 0.5 * rng.random(n_new - n_own)
-        synthesis.add(base, nb, steps, interpolate(F, base, nb, steps))
+        synthesis.add(base, nb, steps, F)

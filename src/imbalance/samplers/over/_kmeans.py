@@ -25,7 +25,6 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    interpolate,
     n_neighbors_of,
     search,
 )
@@ -253,4 +252,4 @@ class KMeansSMOTE(BaseSampler):
         )
         base, nb = draw_pairs(nn, n, rng)
         steps = rng.random(n)
-        synthesis.add(rows[base], rows[nb], steps, interpolate(F, rows[base], rows[nb], steps))
+        synthesis.add(rows[base], rows[nb], steps, F)

@@ -18,7 +18,6 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    interpolate,
     search,
 )
 
@@ -148,6 +147,6 @@ class SMOTE(BaseSampler):
             )
             rows, nbs = draw_pairs(nn, n_new, rng)
             steps = rng.random(n_new)
-            synthesis.add(members[rows], members[nbs], steps, interpolate(F, rows, nbs, steps))
+            synthesis.add(members[rows], members[nbs], steps, F, rows, nbs)
         out, self.synthetic_steps_ = synthesis.result(len(target.codes))
         return out

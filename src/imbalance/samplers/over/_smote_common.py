@@ -225,33 +225,53 @@ def interpolate(F: Any, base: np.ndarray, nb: np.ndarray, steps: np.ndarray, G: 
 
 @dataclass
 class Synthesis:
-    """Synthetic rows gathered class by class, then turned into :class:`Resampled`."""
+    """Synthetic rows gathered class by class, then turned into :class:`Resampled`.
+
+    Each batch records its parents (positions in X), its steps, and how to compute its values:
+    ``interpolate(F, local_base, local_nb, steps)``. A numpy float X with only numeric columns
+    never needs those values: the rows are interpolated in place in the output.
+    """
 
     features: Features
     bases: list[np.ndarray] = field(default_factory=list)
     neighbours: list[np.ndarray] = field(default_factory=list)
     steps: list[np.ndarray] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
+    recipes: list[tuple[Any, np.ndarray, np.ndarray]] = field(default_factory=list)
 
-    def add(self, base: np.ndarray, nb: np.ndarray, steps: np.ndarray, values: Any) -> None:
+    def add(
+        self,
+        base: np.ndarray,
+        nb: np.ndarray,
+        steps: np.ndarray,
+        F: Any,
+        local_base: np.ndarray | None = None,
+        local_nb: np.ndarray | None = None,
+    ) -> None:
+        """Record rows ``base + steps * (nb - base)``; ``F[local_*]`` are their feature rows."""
         self.bases.append(base)
         self.neighbours.append(nb)
         self.steps.append(steps)
-        self.values.append(values)
+        self.recipes.append(
+            (F, base if local_base is None else local_base, nb if local_nb is None else local_nb)
+        )
 
     def result(self, n_samples: int) -> tuple[Resampled, np.ndarray]:
         """The rows to output and the steps of the synthetic ones."""
         base = _cat(self.bases, np.intp)
         nb = _cat(self.neighbours, np.intp)
         steps = _cat(self.steps, np.float64)
+        parents = np.column_stack([base, nb])
+        X = self.features.X
+        times = _containers.time_column_positions(X)
+        if isinstance(X, np.ndarray) and X.dtype.kind == "f" and self.features.all_columns:
+            in_place = Resampled(np.arange(n_samples), parents, None, [], steps=steps)
+            return in_place, steps
         values = self._values()
         for j in self.features.integer_columns():
             low, high = self.features.int_ranges.get(j, (-np.inf, np.inf))
             if not sp.issparse(values):
                 np.clip(values[:, j], low, high, out=values[:, j])
         columns = list(self.features.columns)
-        X = self.features.X
-        times = _containers.time_column_positions(X)
         if times and len(base):
             T = _containers.time_values(X, times)
             values = np.hstack([values, interpolate(T, base, nb, steps)])
@@ -260,7 +280,7 @@ class Synthesis:
         others = _other_columns(X, columns)
         resampled = Resampled(
             indices=np.arange(n_samples),
-            parents=np.column_stack([base, nb]),
+            parents=parents,
             values=values,
             columns=columns,
             sources={pos: nearer for pos in others} if len(base) else {},
@@ -268,11 +288,14 @@ class Synthesis:
         return resampled, steps
 
     def _values(self) -> Any:
-        if not self.values:
+        parts = [
+            interpolate(F, b, n, s) for (F, b, n), s in zip(self.recipes, self.steps, strict=True)
+        ]
+        if not parts:
             return np.empty((0, len(self.features.columns)), dtype=np.float64)
-        if sp.issparse(self.values[0]):
-            return sp.vstack(self.values, format="csr")
-        return self.values[0] if len(self.values) == 1 else np.concatenate(self.values)
+        if sp.issparse(parts[0]):
+            return sp.vstack(parts, format="csr")
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:

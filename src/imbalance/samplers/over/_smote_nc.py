@@ -24,7 +24,6 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    interpolate,
     search,
 )
 
@@ -174,7 +173,7 @@ class SMOTENC(BaseSampler):
             )
             rows, nbs = draw_pairs(nn, n_new, rng)
             steps = rng.random(n_new)
-            synthesis.add(members[rows], members[nbs], steps, interpolate(F, rows, nbs, steps))
+            synthesis.add(members[rows], members[nbs], steps, F, rows, nbs)
             votes.append(_votes(codes, members, nn[rows], rng))
         out, self.synthetic_steps_ = synthesis.result(len(target.codes))
         return _with_votes(out, categorical, votes)

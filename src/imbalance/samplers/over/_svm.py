@@ -22,7 +22,6 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    interpolate,
     other_class_counts,
     search,
 )
@@ -243,6 +242,4 @@ class SVMSMOTE(BaseSampler):
             rows, nbs = draw_pairs(nn[group], n, rng)
             base, nb = local[group][rows], nbs
             steps = scale * rng.random(n)
-            synthesis.add(
-                members[base], members[nb], steps, interpolate(F, members[base], members[nb], steps)
-            )
+            synthesis.add(members[base], members[nb], steps, F)
