@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
@@ -29,5 +31,5 @@ def chunked(df: pd.DataFrame, sizes: list[int]) -> dd.DataFrame:
     """A dask frame whose partitions have exactly ``sizes`` rows (zeros give empty partitions)."""
     assert sum(sizes) == len(df)
     bounds = np.concatenate([[0], np.cumsum(sizes)])
-    parts = [df.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    parts = [df.iloc[a:b] for a, b in pairwise(bounds)]
     return dd.from_map(lambda p: p, parts, meta=df.iloc[:0], divisions=None)

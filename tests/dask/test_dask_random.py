@@ -58,6 +58,8 @@ def test_target_counts_match_the_in_memory_samplers(client, strategy, kinds):
         assert sampler.target_counts_ == ref_sampler.target_counts_
         assert sampler.class_counts_ == ref_sampler.class_counts_
         assert y_res.compute().value_counts().to_dict() == ref_sampler.target_counts_
+        X_c = X_res.compute()
+        assert X_c.equals(df.loc[X_c.index])  # only rows of X, with their own labels
 
 
 @pytest.mark.parametrize("ratio", [0.25, 0.5, 1.0])
@@ -89,7 +91,9 @@ def test_contradictory_strategy_raises_the_resolvers_error():
 
 
 def _sizes(n: int, n_parts: int, data) -> list[int]:
-    cuts = sorted(data.draw(st.lists(st.integers(0, n), min_size=n_parts - 1, max_size=n_parts - 1)))
+    cuts = sorted(
+        data.draw(st.lists(st.integers(0, n), min_size=n_parts - 1, max_size=n_parts - 1))
+    )
     return np.diff([0, *cuts, n]).tolist()
 
 
@@ -120,9 +124,11 @@ def _check_under(counts, n_parts, seed, replacement, data):
     if not replacement:
         assert X_a.index.is_unique and X_a.index.is_monotonic_increasing
     assert (rus.sample_indices_.compute() == X_a.index.to_numpy()).all()
-    X_b, _ = _computed(*RandomUnderSampler(random_state=seed, replacement=replacement).fit_resample(
-        chunked(df, sizes_b), "label"
-    ))
+    X_b, _ = _computed(
+        *RandomUnderSampler(random_state=seed, replacement=replacement).fit_resample(
+            chunked(df, sizes_b), "label"
+        )
+    )
     assert X_a.equals(X_b)
 
 
@@ -147,14 +153,19 @@ def _check_over(counts, n_parts, seed, data):
     assert X_a.equals(df.loc[X_a.index])  # repeats are rows of X with their labels
     assert (ros.sample_indices_.compute() == X_a.index.to_numpy()).all()
     other = _sizes(len(df), data.draw(st.integers(1, 6)), data)
-    X_b, _ = _computed(*RandomOverSampler(random_state=seed).fit_resample(chunked(df, other), "label"))
+    X_b, _ = _computed(
+        *RandomOverSampler(random_state=seed).fit_resample(chunked(df, other), "label")
+    )
     assert X_a.equals(X_b)
 
 
 def test_seed_changes_rows_and_row_id_survives_reordering(client):
     df = frame(COUNTS, seed=1)
     ddf = dd.from_pandas(df, npartitions=5)
-    kept = {s: RandomUnderSampler(random_state=s).fit_resample(ddf, "label")[0].compute() for s in (0, 0, 1)}
+    kept = {
+        s: RandomUnderSampler(random_state=s).fit_resample(ddf, "label")[0].compute()
+        for s in (0, 0, 1)
+    }
     first = RandomUnderSampler(random_state=0).fit_resample(ddf, "label")[0].compute()
     assert first.equals(kept[0])
     assert not first.index.equals(kept[1].index)
@@ -231,7 +242,9 @@ def test_wrong_inputs_say_what_to_do():
     with pytest.raises(InvalidDataError, match="y must be a dask Series"):
         RandomUnderSampler().fit_resample(ddf, df.label)
     X = da.from_array(np.ones((25, 2)), chunks=5)
-    with pytest.raises(InvalidParameterError, match="row_id='id' of RandomOverSampler names a column"):
+    with pytest.raises(
+        InvalidParameterError, match="row_id='id' of RandomOverSampler names a column"
+    ):
         RandomOverSampler(row_id="id").fit_resample(X, da.from_array(df.label.to_numpy()))
     with pytest.raises(InvalidDataError, match="compute_chunk_sizes"):
         RandomOverSampler().fit_resample(X[X[:, 0] > 0], da.from_array(df.label.to_numpy()))

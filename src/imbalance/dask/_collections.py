@@ -180,7 +180,7 @@ def label_collection(y: Any, owner: str) -> Any:
     shape = f" of shape {y.shape}" if isinstance(y, da.Array) else ""
     raise InvalidDataError(
         f"{owner} takes the labels as a dask Series or a 1-D dask Array; got a "
-        f"{_describe(y)}{shape}. For data in memory use imbalance.weights.{owner}."
+        f"{_describe(y)}{shape}. For labels in memory use the functions of imbalance.weights."
     )
 
 

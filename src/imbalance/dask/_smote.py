@@ -326,7 +326,9 @@ class _Job:
             frame = pd.DataFrame(
                 np.empty((0, len(self.columns)), self.data.X.dtype), columns=self.columns
             )
-        return frame.assign(**{_LABEL: make_meta(self.data.y).to_numpy()})
+        y_meta = make_meta(self.data.y)
+        labels = y_meta.array if self.data.frame else np.empty(0, dtype=self.data.y.dtype)
+        return frame.assign(**{_LABEL: pd.Series(labels, index=frame.index)})
 
     def _finish(self, X_syn: pd.DataFrame, y_syn: np.ndarray) -> pd.DataFrame:
         out = X_syn.copy()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._strategy import resolve_sampling_strategy
 from .._typing import SamplingKind, SamplingStrategy
-from ..exceptions import InvalidDataError, InvalidParameterError
+from ..exceptions import InvalidParameterError
 from ..weights import Scheme, weights_from_counts
 from ._collections import count_blocks, label_collection
 from ._kernels import label_array, label_codes
@@ -47,7 +47,11 @@ def class_counts(y: Any) -> dict[Any, int]:
     >>> class_counts(da.from_array([1, 0, 0, 2, 0], chunks=2))
     {0: 3, 1: 1, 2: 1}
     """
-    classes, counts = count_blocks(_blocks(label_collection(y, "class_counts")))
+    return _counts(y, "class_counts")
+
+
+def _counts(y: Any, owner: str) -> dict[Any, int]:
+    classes, counts = count_blocks(_blocks(label_collection(y, owner)))
     return dict(zip(classes, counts.sum(axis=0).tolist(), strict=True))
 
 
@@ -82,7 +86,7 @@ def class_weights(y: Any, *, scheme: Scheme = "balanced", beta: float = 0.999) -
     >>> class_weights(da.from_array([0] * 9 + [1], chunks=4))
     {0: 0.5555555555555556, 1: 5.0}
     """
-    counts = class_counts(y)
+    counts = _counts(y, "class_weights")
     values = weights_from_counts(list(counts.values()), scheme=scheme, beta=beta)
     return dict(zip(counts, values.tolist(), strict=True))
 
@@ -187,9 +191,7 @@ def sample_weights(
         func: Any = _weigh_explicit
         args: tuple[Any, ...] = (class_weight,)
     else:
-        counts = class_counts(labels)
-        if not counts:
-            raise InvalidDataError("y is empty: there is no class to weigh.")
+        counts = _counts(labels, "sample_weights")
         values = weights_from_counts(list(counts.values()), scheme=scheme, beta=beta)
         func, args = _weigh, (list(counts), values)
     if isinstance(labels, da.Array):
