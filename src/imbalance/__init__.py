@@ -15,11 +15,13 @@ _SUBMODULES = frozenset(
     {
         "base",
         "calibration",
+        "cli",
         "datasets",
         "exceptions",
         "metrics",
         "model_selection",
         "pipeline",
+        "report",
         "samplers",
         "thresholds",
         "torch",

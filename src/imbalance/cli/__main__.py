@@ -1,0 +1,7 @@
+"""python -m imbalance.cli"""
+
+import sys
+
+from ._main import main
+
+sys.exit(main())

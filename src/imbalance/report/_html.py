@@ -1,0 +1,135 @@
+"""A self-contained HTML report: inline CSS, plots embedded as SVG, no network, no script."""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+from ._render import _LABELS, _cell, _columns, _dataset_line
+from ._result import ComparisonResult
+
+__all__ = ["render_html"]
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: .3rem .7rem; border-bottom: 1px solid #ddd; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+tr.best { background: #e8f5e9; font-weight: 600; }
+.rec { background: #f1f8e9; border-left: 4px solid #558b2f; padding: .6rem 1rem; }
+.plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(28rem, 1fr)); gap: 1rem; }
+figure { margin: 0; } figcaption { font-size: .9rem; color: #555; }
+figure svg { max-width: 100%; height: auto; } figure.wide { grid-column: 1 / -1; }
+.muted { color: #666; font-size: .9rem; }
+"""
+
+
+_WIDE = ' class="wide"'
+
+
+def _svg(fig: Any) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _figures(result: ComparisonResult) -> list[tuple[str, str, bool]]:
+    """(caption, inline SVG, full width) for each plot."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    summary = result.summary()
+    figures = []
+    fig, ax = plt.subplots(figsize=(5, 3))
+    labels = [str(label) for label, _ in result.dataset["class_counts"]]
+    ax.bar(labels, [n for _, n in result.dataset["class_counts"]], color="#607d8b")
+    ax.set_ylabel("rows")
+    ax.set_title("Class distribution")
+    figures.append(("Class distribution of the data set.", _svg(fig), False))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for name in result.strategies:
+        pr = result.curves[name]["pr"]
+        ax.plot(pr["recall"], pr["precision"], label=name, lw=1.2)
+    ax.set(
+        xlabel="recall",
+        ylabel="precision",
+        title="Precision-recall (out-of-fold)",
+        xlim=(0, 1),
+        ylim=(0, 1.02),
+    )
+    ax.legend(fontsize=7)
+    figures.append(
+        ("Precision-recall curves of the positive class, pooled over folds.", _svg(fig), False)
+    )
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot([0, 1], [0, 1], color="#999", ls="--", lw=1)
+    for name in result.strategies:
+        cal = result.curves[name]["calibration"]
+        ax.plot(cal["prob_pred"], cal["prob_true"], marker="o", ms=3, label=name, lw=1.2)
+    ax.set(
+        xlabel="predicted probability",
+        ylabel="observed frequency",
+        title="Calibration (out-of-fold)",
+    )
+    ax.legend(fontsize=7)
+    figures.append(
+        ("Calibration curves: on the diagonal, probabilities mean what they say.", _svg(fig), False)
+    )
+    plt.close(fig)
+
+    metrics = [result.metric, "average_precision", "brier"]
+    metrics = list(dict.fromkeys(metrics))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4 * len(metrics), 3.2), sharey=True)
+    for ax, metric in zip(axes, metrics, strict=True):
+        means = [summary[s][metric]["mean"] for s in result.strategies]
+        stds = [summary[s][metric]["std"] for s in result.strategies]
+        ax.barh(result.strategies, means, xerr=stds, color="#90a4ae", ecolor="#37474f", capsize=3)
+        ax.set_title(_LABELS[metric])
+        ax.invert_yaxis()
+    figures.append(("Mean and standard deviation over folds.", _svg(fig), True))
+    plt.close(fig)
+    return figures
+
+
+def render_html(result: ComparisonResult) -> str:
+    """The report as one HTML document (needs matplotlib, from the cli extra)."""
+    summary = result.summary()
+    cols = _columns(result)
+    rec = result.recommendation
+    esc = html.escape
+    head = "".join(f"<th>{esc(_LABELS[c])}</th>" for c in cols)
+    rows = []
+    for name in result.strategies:
+        cls = ' class="best"' if name == rec["strategy"] else ""
+        cells = "".join(f"<td>{esc(_cell(summary[name][c], c))}</td>" for c in cols)
+        rows.append(f"<tr{cls}><td>{esc(name)}</td>{cells}</tr>")
+    plots = "".join(
+        f"<figure{_WIDE if wide else ''}>{svg}<figcaption>{esc(caption)}</figcaption></figure>"
+        for caption, svg, wide in _figures(result)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Imbalance strategies: {esc(result.dataset["name"])}</title>
+<style>{_CSS}</style></head>
+<body>
+<h1>Imbalance strategies compared on {esc(result.dataset["name"])}</h1>
+<p>{esc(_dataset_line(result))}.</p>
+<p class="rec"><strong>Recommended: {esc(rec["strategy"])}</strong> — {esc(rec["reason"])}</p>
+<h2>Strategies</h2>
+<table><thead><tr><th>strategy</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>
+<p class="muted">Model: {esc(result.settings["model"])}; {result.settings["cv"]}-fold stratified
+cross-validation (seed {esc(str(result.settings["random_state"]))}); samplers and weights act on
+training folds only. Ranked by {esc(_LABELS[result.metric])}; thresholds are 0.5 unless tuned.</p>
+<h2>Plots</h2>
+<div class="plots">{plots}</div>
+</body></html>
+"""

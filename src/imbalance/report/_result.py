@@ -1,0 +1,125 @@
+"""The result of a comparison: plain data, convertible to a DataFrame and to JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._metrics import HIGHER_IS_BETTER, METRICS
+
+__all__ = ["ComparisonResult", "recommend"]
+
+
+@dataclass
+class ComparisonResult:
+    """Everything a comparison measured; renderers only read it.
+
+    Attributes
+    ----------
+    dataset : dict
+        ``name``, ``n_samples``, ``n_features``, ``class_counts`` (list of [label, count]),
+        ``positive_label`` (the rarest class) and ``imbalance_ratio``.
+    metric : str
+        The metric strategies are ranked by.
+    strategies : list of str
+        Strategy names, in the order given.
+    folds : list of dict
+        One record per (strategy, fold): every metric, ``threshold`` (0.5 unless tuned),
+        ``fit_seconds`` and ``predict_seconds``.
+    curves : dict
+        Per strategy, pooled out-of-fold ``pr`` (precision, recall) and ``calibration``
+        (prob_pred, prob_true) curves of the positive class.
+    settings : dict
+        Model, cross-validation and seed used.
+    recommendation : dict
+        ``strategy`` and ``reason``.
+    """
+
+    dataset: dict[str, Any]
+    metric: str
+    strategies: list[str]
+    folds: list[dict[str, Any]]
+    curves: dict[str, dict[str, dict[str, list[float]]]]
+    settings: dict[str, Any]
+    recommendation: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Mean and standard deviation over folds of every metric and timing, per strategy."""
+        keys = [*METRICS, "threshold", "fit_seconds", "predict_seconds"]
+        out: dict[str, dict[str, dict[str, float]]] = {}
+        for name in self.strategies:
+            rows = [r for r in self.folds if r["strategy"] == name]
+            out[name] = {}
+            for key in keys:
+                values = [float(r[key]) for r in rows]
+                mean = sum(values) / len(values)
+                var = sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)
+                out[name][key] = {"mean": mean, "std": math.sqrt(var), "n": float(len(values))}
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (the summary included), ready for ``json.dumps``."""
+        return {**asdict(self), "summary": self.summary()}
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The result as JSON text; written to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=2)
+        if path is not None:
+            Path(path).write_text(text)
+        return text
+
+    def to_frame(self) -> Any:
+        """Per-fold records as a pandas DataFrame (one row per strategy and fold)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.folds)
+
+    def summary_frame(self) -> Any:
+        """Mean and standard deviation per strategy as a pandas DataFrame."""
+        import pandas as pd
+
+        rows = []
+        for name, metrics in self.summary().items():
+            row: dict[str, Any] = {"strategy": name}
+            for key, stats in metrics.items():
+                row[f"{key}_mean"], row[f"{key}_std"] = stats["mean"], stats["std"]
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("strategy")
+
+
+def recommend(result: ComparisonResult) -> dict[str, str]:
+    """The strategy to use, and why.
+
+    The best mean of ``result.metric`` wins, unless other strategies are within one standard
+    error of it: then, among those, the one with the lowest Brier score (the best-calibrated
+    probabilities) is preferred, and ties go to the strategy listed first.
+    """
+    summary = result.summary()
+    metric, sign = result.metric, 1.0 if HIGHER_IS_BETTER[result.metric] else -1.0
+    best = max(result.strategies, key=lambda s: sign * summary[s][metric]["mean"])
+    stats = summary[best][metric]
+    margin = stats["std"] / math.sqrt(stats["n"])
+    close = [
+        s
+        for s in result.strategies
+        if sign * (summary[best][metric]["mean"] - summary[s][metric]["mean"]) <= margin
+    ]
+    chosen = min(close, key=lambda s: (summary[s]["brier"]["mean"], result.strategies.index(s)))
+    m = summary[chosen][metric]
+    reason = f"{metric} {m['mean']:.3f} ± {m['std']:.3f} over {int(m['n'])} folds"
+    if chosen != best:
+        b = summary[best][metric]
+        reason += (
+            f", within one standard error of the best ({best}: {b['mean']:.3f} ± {b['std']:.3f}), "
+            f"with better-calibrated probabilities (Brier {summary[chosen]['brier']['mean']:.4f} "
+            f"vs {summary[best]['brier']['mean']:.4f})"
+        )
+    elif len(close) > 1:
+        others = ", ".join(s for s in close if s != chosen)
+        reason += f"; {others} within noise but with a higher Brier score"
+    else:
+        reason += ", ahead of every other strategy by more than one standard error"
+    return {"strategy": chosen, "reason": reason + "."}
