@@ -428,7 +428,7 @@ def interpolate_tail(
     """
     n_new = len(steps)
     tail = X_res[X_res.shape[0] - n_new :]
-    chunk = 1 << 15
+    chunk = max(1, (1 << 16) // max(X_res.shape[1], 1))  # temporaries of about 0.5 MiB
     for start in range(0, n_new, chunk):
         stop = min(start + chunk, n_new)
         part = tail[start:stop]
