@@ -47,8 +47,11 @@ def make_data(container: str, n_rows: int) -> tuple[object, object]:
             "flag": rng.random(n_rows) > 0.5,
             "nullable": pd.array(rng.integers(0, 9, n_rows), dtype="Int64"),
             "cat": pd.Categorical.from_codes(rng.integers(0, 4, n_rows), ["a", "b", "c", "d"]),
-            "text": pd.array(np.array(["x", "yy", "zzz"])[rng.integers(0, 3, n_rows)], dtype="string"),
-            "when": pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 10**6, n_rows), unit="s"),
+            "text": pd.array(
+                np.array(["x", "yy", "zzz"])[rng.integers(0, 3, n_rows)], dtype="string"
+            ),
+            "when": pd.Timestamp("2024-01-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 10**6, n_rows), unit="s"),
         }
     )
     frame = pd.DataFrame(cols)
@@ -69,7 +72,7 @@ def floor_indices(y: np.ndarray, method: str, rng: np.random.Generator) -> np.nd
     return np.sort(np.concatenate([minority, keep]))
 
 
-def make_call(container: str, impl: str, method: str, X: object, y: object):  # noqa: ANN201
+def make_call(container: str, impl: str, method: str, X: object, y: object):
     if impl == "floor":
         y_np = np.asarray(y)
 
@@ -121,8 +124,19 @@ def main() -> None:
             results = {}
             for impl in IMPLS:
                 out = subprocess.run(
-                    [sys.executable, __file__, "--rows", str(args.rows), "--one", container, impl, method],
-                    capture_output=True, text=True, check=True,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--rows",
+                        str(args.rows),
+                        "--one",
+                        container,
+                        impl,
+                        method,
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 )
                 results[impl] = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append(format_row(method, container, results))
@@ -165,7 +179,8 @@ def record(table: str, n_rows: int) -> None:
     text = path.read_text() if path.exists() else "# Benchmark results\n"
     text += (
         f"\n## Random samplers, {n_rows:,} rows, 5 % minority ({date.today()})\n\n"
-        f"Command: `python bench/bench_random.py --rows {n_rows}`. Machine: {platform.processor() or platform.machine()}, "
+        f"Command: `python bench/bench_random.py --rows {n_rows}`. "
+        f"Machine: {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}, imbalance {imbalance.__version__}, imbalanced-learn "
         f"{imblearn.__version__}. Median of 5 runs after a warm-up; peak extra resident memory "
         "of one call, each case in a fresh process. numpy: 20 float64 columns; pandas-mixed and "

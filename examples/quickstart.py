@@ -44,9 +44,9 @@ def main() -> None:
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
 
     # 1. A hand-written loop: resample the training part of each fold, never the validation part.
-    sampler = RandomUnderSampler(sampling_strategy=1 / 3, random_state=42)  # 3 common : 1 rare
+    under = RandomUnderSampler(sampling_strategy=1 / 3, random_state=42)  # 3 common : 1 rare
     ap, bacc = [], []
-    for X_train, y_train, X_val, y_val in resampled_splits(cv, X, y, sampler):
+    for X_train, y_train, X_val, y_val in resampled_splits(cv, X, y, under):
         assert not X_train.index.isin(X_val.index).any(), "a validation row leaked into training"
         model.fit(X_train, y_train)
         ap.append(average_precision_score(y_val, model.predict_proba(X_val)[:, 1]))
@@ -56,7 +56,7 @@ def main() -> None:
     # 2. The same rule as one estimator, usable anywhere scikit-learn takes a classifier.
     scoring = ["average_precision", "balanced_accuracy"]
     for name, sampler in [
-        ("under-sampled 3:1, ResampledClassifier", sampler),
+        ("under-sampled 3:1, ResampledClassifier", under),
         ("over-sampled 1:1, ResampledClassifier", RandomOverSampler(random_state=42)),
     ]:
         scores = cross_validate(ResampledClassifier(sampler, model), X, y, cv=cv, scoring=scoring)
@@ -65,9 +65,15 @@ def main() -> None:
     # 3. Weights instead of resampling: every row is used, the rare class counts more.
     weights = class_weights(y, scheme="balanced")
     print(f"class weights (balanced): { {k: round(v, 2) for k, v in weights.items()} }")
-    weighted = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, class_weight=weights))
+    weighted = make_pipeline(
+        StandardScaler(), LogisticRegression(max_iter=1000, class_weight=weights)
+    )
     scores = cross_validate(weighted, X, y, cv=cv, scoring=scoring)
-    report("class weights, no resampling", scores["test_average_precision"], scores["test_balanced_accuracy"])
+    report(
+        "class weights, no resampling",
+        scores["test_average_precision"],
+        scores["test_balanced_accuracy"],
+    )
 
     plain = cross_validate(model, X, y, cv=cv, scoring=scoring)
     report("nothing done", plain["test_average_precision"], plain["test_balanced_accuracy"])

@@ -266,4 +266,6 @@ def test_decision_function_is_offered_only_without_prior_correction(id_data):
         RandomUnderSampler(random_state=0), LogisticRegression(), prior_correction=True
     )
     assert not hasattr(corrected, "decision_function")
-    assert not hasattr(ResampledClassifier(RandomUnderSampler(), SpyClassifier()), "decision_function")
+    assert not hasattr(
+        ResampledClassifier(RandomUnderSampler(), SpyClassifier()), "decision_function"
+    )
