@@ -221,3 +221,32 @@ def test_compiled_kernels_match_eager(monkeypatch, fresh_compile_state):
         for a, b in zip(compiled, eager, strict=True):
             torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-7)
     assert not _fused._failed
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not any(shutil.which(c) for c in (os.environ.get("CXX", "g++"), "g++", "c++")),
+    reason="torch.compile on CPU needs a C++ compiler",
+)
+@pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")
+# Raised inside dynamo itself when it traces any autograd.Function (torch 2.13).
+@pytest.mark.filterwarnings("ignore:.*Function'> should not be instantiated:DeprecationWarning")
+def test_losses_trace_without_graph_breaks_in_a_compiled_training_step():
+    """A user's torch.compile(fullgraph=True) goes through the fused losses and their checks."""
+    gen = torch.Generator().manual_seed(9)
+    layer = torch.nn.Linear(8, 5)
+    x = torch.randn(32, 8, generator=gen)
+    target = (torch.rand(32, 5, generator=gen) < 0.3).float()
+    y = torch.randint(0, 5, (32,), generator=gen)
+
+    def step(x, target, y):
+        z = layer(x)
+        return sigmoid_focal_loss(z, target, alpha=0.25) + softmax_focal_loss(z, y, alpha=[1] * 5)
+
+    results = []
+    for fn in (step, torch.compile(step, fullgraph=True)):
+        loss = fn(x, target, y)
+        (grad,) = torch.autograd.grad(loss, layer.weight)
+        results.append((loss.detach(), grad))
+    for a, b in zip(*results, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)

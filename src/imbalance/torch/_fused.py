@@ -213,7 +213,10 @@ class FusedLoss(torch.autograd.Function):
 
 
 def _is_one(grad_out: Tensor) -> bool:
-    return grad_out.device.type == "cpu" and grad_out.numel() == 1 and grad_out.item() == 1.0
+    """The incoming gradient is a CPU scalar equal to 1 (no device sync, nothing to trace)."""
+    if torch.compiler.is_compiling() or grad_out.device.type != "cpu" or grad_out.numel() != 1:
+        return False
+    return grad_out.item() == 1.0
 
 
 def _expand_like(grad_out: Tensor, grad: Tensor) -> Tensor:

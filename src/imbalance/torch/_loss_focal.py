@@ -363,7 +363,7 @@ def _sigmoid_alphas(
 
 def _check_alpha(a: Tensor, owner: str, upper: float | None = None) -> Tensor:
     """Check per-class alpha values where that costs no device sync (CPU tensors)."""
-    if a.device.type == "cpu":
+    if a.device.type == "cpu" and not torch.compiler.is_compiling():
         bad = ~torch.isfinite(a) | (a < 0) | ((a > upper) if upper is not None else False)
         if bool(bad.any()):
             where = int(bad.nonzero()[0, 0])
@@ -377,7 +377,7 @@ def _check_alpha(a: Tensor, owner: str, upper: float | None = None) -> Tensor:
 
 def _check_index_range(y: Tensor, n_classes: int) -> None:
     """Out-of-range class indices fail with a clear message (checked on CPU, no device sync)."""
-    if y.device.type == "cpu" and y.numel():
+    if y.device.type == "cpu" and y.numel() and not torch.compiler.is_compiling():
         low, high = int(y.min()), int(y.max())
         if low < 0 or high >= n_classes:
             bad = low if low < 0 else high
