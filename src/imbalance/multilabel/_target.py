@@ -109,10 +109,9 @@ def _one_d_message(name: str, shape: tuple[int, ...]) -> str:
 def _from_list(Y: list[Any], name: str) -> LabelMatrix:
     if not Y:
         raise InvalidDataError(f"{name} is empty (0 rows); pass the labels of every row.")
-    if not all(isinstance(v, _SET_TYPES) for v in Y):
-        bad = next(v for v in Y if not isinstance(v, _SET_TYPES))
+    if not any(isinstance(v, _SET_TYPES) for v in Y):
         raise InvalidDataError(
-            f"{name} is a list whose rows are not label lists (found {bad!r}). "
+            f"{name} is a list of single labels (first {Y[0]!r}), not of label lists. "
             + _one_d_message(name, (len(Y),)).split("; ", 1)[1]
         )
     if any(isinstance(v, set | frozenset) for v in Y):
@@ -123,7 +122,8 @@ def _from_list(Y: list[Any], name: str) -> LabelMatrix:
             arr = np.asarray(Y)
         except ValueError:
             arr = np.empty(0, dtype=object)
-        if arr.ndim == 2 and arr.dtype.kind in "biuf" and np.isin(arr, (0, 1)).all():
+        binary = arr.ndim == 2 and arr.dtype.kind in "biuf" and np.isin(arr, (0, 1)).all()
+        if binary and arr.shape[1] > 0:
             return _from_dense(arr, list(range(arr.shape[1])), name)
     return _from_sets(Y, name)
 
@@ -152,8 +152,9 @@ def _check_binary(arr: np.ndarray, labels: list[Any], name: str) -> None:
     if not bad.any():
         return
     row, col = (int(v[0]) for v in np.nonzero(bad))
-    value = arr[row, col]
-    what = "a missing value" if isinstance(value, float) and np.isnan(value) else repr(value)
+    value = arr[row, col].item()
+    missing = isinstance(value, float) and np.isnan(value)
+    what = "a missing value (NaN)" if missing else f"value {value!r}"
     raise InvalidDataError(
         f"{name} must hold only 0 and 1; it has {int(bad.sum())} other value(s), first "
         f"{what} at row {row}, label {labels[col]!r}. Binarise it (e.g. Y > 0.5) or fill "
@@ -171,7 +172,8 @@ def _from_sparse(Y: Any, name: str) -> LabelMatrix:
         probe = csr.tocoo()
         k = int(np.flatnonzero(~np.isin(probe.data, (0, 1)))[0])
         raise InvalidDataError(
-            f"{name} must hold only 0 and 1; found {probe.data[k]!r} at row {int(probe.row[k])}, "
+            f"{name} must hold only 0 and 1; found value {probe.data[k].item()!r} at row "
+            f"{int(probe.row[k])}, "
             f"label {int(probe.col[k])}. Binarise it (e.g. Y > 0.5) first."
         )
     return LabelMatrix(_canonical(sp.csr_matrix(csr != 0)), labels, "indicator")
