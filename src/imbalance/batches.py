@@ -477,7 +477,8 @@ class IidDraws:
 
     def take(self, units: np.ndarray) -> np.ndarray:
         first, last = int(units[0]), int(units[-1])
-        if first // DRAW_BLOCK == last // DRAW_BLOCK and last - first + 1 == units.shape[0]:
+        one_block = first // DRAW_BLOCK == last // DRAW_BLOCK
+        if one_block and last - first + 1 == units.shape[0] and bool(np.all(np.diff(units) == 1)):
             block = first // DRAW_BLOCK
             return self._block(block)[first - block * DRAW_BLOCK : last - block * DRAW_BLOCK + 1]
         out = np.empty(units.shape[0], dtype=self.groups.order.dtype)
@@ -606,7 +607,10 @@ class StratifiedBatches:
 
     def take(self, batches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows of ``batches`` (concatenated) and the end of each batch in that array."""
-        starts, lengths = self._segments(np.asarray(batches, dtype=np.int64))
+        batches = np.asarray(batches, dtype=np.int64)
+        if batches.size == 0:
+            return np.empty(0, dtype=self.groups.order.dtype), np.empty(0, dtype=np.int64)
+        starts, lengths = self._segments(batches)
         sizes = lengths.sum(axis=1)
         lengths_flat = lengths.ravel()
         n_items = int(lengths_flat.sum())

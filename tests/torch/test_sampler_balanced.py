@@ -190,6 +190,10 @@ def test_errors_name_what_was_wrong():
         ClassBalancedSampler(LABELS, seed=1, generator=torch.Generator())
     with pytest.raises(SamplingStrategyError, match="only adds rows"):
         ClassBalancedSampler(LABELS, strategy={0: 10})
+    with pytest.raises(SamplingStrategyError, match=r"names class.*7 that y does not hold"):
+        ClassBalancedSampler(LABELS, strategy={7: 10})
+    with pytest.raises(InvalidParameterError, match="asks for no sample of any class"):
+        ClassBalancedSampler(LABELS, strategy={0: 0, 1: 0, 2: 0}, replacement=False)
     with pytest.raises(InvalidParameterError, match=r"set_epoch.*got -1"):
         ClassBalancedSampler(LABELS).set_epoch(-1)
     with pytest.raises(InvalidParameterError, match="pass the labels themselves"):
