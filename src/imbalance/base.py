@@ -148,7 +148,7 @@ class BaseSampler(SamplerTagsMixin, BaseEstimator):
             kind=self._sampling_kind,
             labels=target.labels,
         )
-        rng = check_generator(self.random_state)
+        rng = check_generator(getattr(self, "random_state", None))
         out = self._fit_resample(X, target, rng)
         return self._assemble(X, y, out)
 
