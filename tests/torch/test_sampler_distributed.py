@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -169,9 +170,13 @@ def test_real_gloo_group_of_two_processes(tmp_path):
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
     store, out = tmp_path / "store", tmp_path / "out.json"
+    env = dict(os.environ)
+    if sys.platform.startswith("linux"):
+        env.setdefault("GLOO_SOCKET_IFNAME", "lo")  # loopback: no network or DNS needed
     procs = [
         subprocess.Popen(
             [sys.executable, str(script), str(rank), "2", str(store), str(out)],
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

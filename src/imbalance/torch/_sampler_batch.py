@@ -56,7 +56,7 @@ class StratifiedBatchSampler(EpochSampler[list[int]]):
     ----------
     labels : array-like of shape (n_samples,), or Dataset
         Class of every sample (tensor, array, list, Series, or a dataset whose labels
-        :func:`dataset_labels` finds).
+        :func:`dataset_labels` finds; otherwise pass ``dataset_labels(dataset, get)``).
     batch_size : int
         Rows per batch (per replica).
     drop_last : bool, default=False

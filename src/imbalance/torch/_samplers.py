@@ -54,10 +54,11 @@ class ClassBalancedSampler(EpochSampler[int]):
     ----------
     labels : array-like of shape (n_samples,) or (n_samples, n_labels), or Dataset
         Class of every sample: a tensor, numpy array, list or Series; a dataset whose labels
-        :func:`dataset_labels` finds; or a 0/1 multi-label indicator. A multi-label row counts
-        as a sample of its *rarest* label (fewest positive rows; ties go to the lower column),
-        rows without a label form a group of their own, and the groups are balanced like
-        classes: a rare label's rows are drawn as often as a frequent label's.
+        :func:`dataset_labels` finds (for another attribute, or labels computed by a callable,
+        pass ``dataset_labels(dataset, get)``); or a 0/1 multi-label indicator. A multi-label
+        row counts as a sample of its *rarest* label (fewest positive rows; ties go to the
+        lower column), rows without a label form a group of their own, and the groups are
+        balanced like classes: a rare label's rows are drawn as often as a frequent label's.
     strategy : str, float, dict or callable, default="balanced"
         Class proportions. ``"balanced"``: every class equally often; ``"sqrt"``: class ``k``
         in proportion to ``sqrt(n_k)``; ``"natural"``: the data's proportions. Any other value
