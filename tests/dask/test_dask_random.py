@@ -265,18 +265,21 @@ def test_dask_arrays_with_known_chunks(client):
     assert np.bincount(y_res.compute()).tolist() == [int(y.sum())] * 2
 
 
-def test_fit_resample_reads_only_the_labels_until_the_result_is_computed():
-    def bomb(i):
-        raise RuntimeError("X was read")
+def test_fit_resample_makes_two_passes_and_returns_lazy_collections():
+    df = frame({0: 90, 1: 12})
+    reads: list[int] = []
 
-    X = dd.from_map(bomb, range(3), meta=pd.DataFrame({"f": pd.Series([], dtype=float)}))
-    y = dd.from_pandas(pd.Series([0, 1, 0, 0, 1, 0, 0, 0, 1] * 2, name="label"), npartitions=3)
-    X = X.clear_divisions()
-    y = y.clear_divisions()
-    X_res, y_res = RandomOverSampler(random_state=0).fit_resample(X, y)
-    assert y_res.compute().value_counts().to_dict() == {0: 12, 1: 12}
-    with pytest.raises(RuntimeError, match="X was read"):
-        X_res.compute()
+    def read(i):
+        reads.append(i)
+        return df.iloc[i * 34 : (i + 1) * 34]
+
+    X = dd.from_map(read, range(3), meta=df.iloc[:0], divisions=None)
+    with dask.config.set(scheduler="sync"):
+        X_res, y_res = RandomUnderSampler(random_state=0).fit_resample(X, "label")
+        assert sorted(reads) == [0, 0, 1, 1, 2, 2]  # the counts, then the thresholds
+        assert isinstance(X_res, dd.DataFrame) and isinstance(y_res, dd.Series)
+        assert y_res.compute().value_counts().to_dict() == {0: 12, 1: 12}
+    assert len(reads) == 9
 
 
 def test_same_rows_on_a_cluster_of_processes():

@@ -42,6 +42,7 @@ __all__ = [
     "as_partitioned",
     "count_blocks",
     "count_pass",
+    "drawn_rows",
     "label_collection",
     "resolve_seed",
     "select",
@@ -49,27 +50,62 @@ __all__ = [
 ]
 
 
+# The column that carries a separate y inside X (dropped again from the results).
+_Y = "__imbalance_y__"
+
+
 @dataclass(frozen=True)
 class Partitioned:
-    """X and its labels, partitioned alike; ``target`` names y's column when y is inside X."""
+    """X and its labels, partitioned alike.
+
+    For a DataFrame the labels are always a column of X (``target``): a separate y is assigned
+    to X first, so that every pass and the result read X's own partitions. (Reading the label
+    column alone would let Dask's optimiser fuse small parquet partitions, and the passes
+    would then see other partitions than X.) ``y_name`` is a separate y's name, restored on
+    ``y_resampled``.
+    """
 
     X: Any
     y: Any
     frame: bool
     target: str | None
     row_id: str | None
+    y_name: Any = None
 
     @property
     def npartitions(self) -> int:
-        return int(self.y.npartitions)
+        return int(self.X.npartitions if self.frame else self.y.npartitions)
+
+    @property
+    def separate(self) -> bool:
+        return self.target == _Y
+
+    @property
+    def features(self) -> list[Any]:
+        return [c for c in self.X.columns if not (self.separate and c == _Y)]
+
+    def _parts(self) -> list[Any]:
+        return list(self.X.to_delayed())
 
     def label_blocks(self) -> list[Any]:
-        return list(np.ravel(self.y.to_delayed()))
+        if not self.frame:
+            return list(np.ravel(self.y.to_delayed()))
+        return [dask.delayed(_column)(b, self.target) for b in self._parts()]
 
     def id_blocks(self) -> list[Any]:
         if self.row_id is None:
             return [None] * self.npartitions
-        return list(self.X[self.row_id].to_delayed())
+        return [dask.delayed(_column)(b, self.row_id) for b in self._parts()]
+
+    def split(self, full: Any) -> tuple[Any, Any]:
+        """(X, y) of a frame holding the label column."""
+        if not self.separate:
+            return full, full[self.target]
+        return full.drop(columns=[_Y]), full[_Y].rename(self.y_name)
+
+
+def _column(part: Any, name: Any) -> Any:
+    return part[name]
 
 
 def _describe(obj: Any) -> str:
@@ -103,6 +139,8 @@ def _frame(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
                 "Pass the name of the label column, or the labels as a dask Series."
             )
         return Partitioned(X, X[y], True, y, row_id)
+    if _Y in columns:
+        raise InvalidDataError(f"X has a column named {_Y!r}, which imbalance.dask reserves.")
     if not isinstance(y, dd.Series):
         raise InvalidDataError(
             f"y must be a dask Series partitioned like X, or the name of X's label column; "
@@ -119,7 +157,8 @@ def _frame(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
             "X and y have different divisions, so their partitions do not hold the same rows. "
             "Take y from the same frame (y = ddf['label']) or pass the label column's name as y."
         )
-    return Partitioned(X, y, True, None, row_id)
+    joined = X.assign(**{_Y: y})
+    return Partitioned(joined, joined[_Y], True, _Y, row_id, y.name)
 
 
 def _array(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
@@ -253,27 +292,19 @@ def _numbers(n: int) -> Any:
     return dd.from_map(_partition_number, range(n), meta=meta, divisions=None)
 
 
-def _take_frame(
-    part: Any, number: Any, labels: Any, ids: Any = None, *, selection: Selection
-) -> Any:
+def _take_frame(part: Any, number: Any, *, selection: Selection, data: Partitioned) -> Any:
     p = int(number.iloc[0])
-    if len(labels) != len(part):
-        raise InvalidDataError(
-            f"partition {p} of X has {len(part)} rows and y's has {len(labels)}; X and y must "
-            "be partitioned alike."
-        )
-    return part.iloc[selection.positions(p, labels, ids)]
+    ids = part[data.row_id] if data.row_id is not None else None
+    return part.iloc[selection.positions(p, part[data.target], ids)]
 
 
-def _frame_rows(data: Partitioned, of: Any, selection: Selection) -> Any:
-    extra = [data.X[data.row_id]] if data.row_id is not None else []
-    return of.map_partitions(
+def _frame_rows(data: Partitioned, selection: Selection) -> Any:
+    return data.X.map_partitions(
         _take_frame,
         _numbers(data.npartitions),
-        data.y,
-        *extra,
         selection=selection,
-        meta=make_meta(of),
+        data=data,
+        meta=make_meta(data.X),
         align_dataframes=False,
     )
 
@@ -311,19 +342,22 @@ def sample_positions(data: Partitioned, sizes: np.ndarray, selection: Selection)
     return da.concatenate(blocks)
 
 
+def drawn_rows(data: Partitioned, sizes: np.ndarray, selection: Selection) -> tuple[Any, Any]:
+    """The drawn rows, lazily: (frame with the label column, None), or (X rows, y rows)."""
+    if not data.frame:
+        return _array_rows(data, sizes, selection)
+    return _frame_rows(data, selection), None
+
+
 def select(data: Partitioned, sizes: np.ndarray, selection: Selection) -> tuple[Any, Any]:
     """The drawn rows of X and y, lazily, partition by partition (repeats side by side)."""
     if not data.frame:
         return _array_rows(data, sizes, selection)
-    X_res = _frame_rows(data, data.X, selection)
-    y_res = X_res[data.target] if data.target is not None else _frame_rows(data, data.y, selection)
-    return X_res, y_res
+    return data.split(_frame_rows(data, selection))
 
 
-def append(data: Partitioned, X_new: Any, y_new: Any) -> tuple[Any, Any]:
-    """X and y followed by new rows (as new partitions); y given by name stays inside X."""
+def append(data: Partitioned, X_new: Any, y_new: Any = None) -> tuple[Any, Any]:
+    """X and y followed by new rows (new partitions); for a frame, X_new holds the labels."""
     if not data.frame:
         return da.concatenate([data.X, X_new]), da.concatenate([data.y, y_new])
-    X_res = dd.concat([data.X, X_new])
-    y_res = X_res[data.target] if data.target is not None else dd.concat([data.y, y_new])
-    return X_res, y_res
+    return data.split(dd.concat([data.X, X_new]))

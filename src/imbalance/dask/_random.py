@@ -18,6 +18,7 @@ from ._collections import (
     append,
     as_partitioned,
     count_pass,
+    drawn_rows,
     offsets_of,
     resolve_seed,
     sample_positions,
@@ -82,9 +83,9 @@ class _PartitionedRandomSampler(SamplerTagsMixin, BaseEstimator):
     def _record_input(self, data: Partitioned, classes: list[Any], counts: np.ndarray) -> None:
         self.classes_ = np.asarray(classes)
         self.class_counts_ = dict(zip(classes, counts.sum(axis=0).tolist(), strict=True))
-        self.n_features_in_ = len(data.X.columns) if data.frame else int(data.X.shape[1])
-        if data.frame and all(isinstance(c, str) for c in data.X.columns):
-            self.feature_names_in_ = np.asarray(list(data.X.columns), dtype=object)
+        self.n_features_in_ = len(data.features) if data.frame else int(data.X.shape[1])
+        if data.frame and all(isinstance(c, str) for c in data.features):
+            self.feature_names_in_ = np.asarray(data.features, dtype=object)
 
     def _output(
         self, data: Partitioned, counts: np.ndarray, drawn: np.ndarray, selection: Selection
@@ -297,7 +298,7 @@ class RandomOverSampler(_PartitionedRandomSampler):
     def _output(
         self, data: Partitioned, counts: np.ndarray, drawn: np.ndarray, selection: Selection
     ) -> tuple[Any, Any]:
-        X_new, y_new = select(data, drawn.sum(axis=1), selection)
+        X_new, y_new = drawn_rows(data, drawn.sum(axis=1), selection)
         self.partition_counts_ = np.vstack([counts, drawn])
         originals = da.arange(int(counts.sum()), chunks=(tuple(counts.sum(axis=1).tolist()),))
         repeats = sample_positions(data, drawn.sum(axis=1), selection)

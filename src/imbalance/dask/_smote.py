@@ -189,7 +189,7 @@ class SMOTE(SamplerTagsMixin, BaseEstimator):
         self.block_counts_: dict[Any, np.ndarray] = {}
         grown = [c for c in classes if self.target_counts_[c] > self.class_counts_[c]]
         if not grown:
-            return data.X, data.y
+            return data.split(data.X) if data.frame else (data.X, data.y)
         job = _Job(self, data, classes, offsets_of(counts))
         small = self.block_size is None
         whole = [c for c in grown if small or self.class_counts_[c] <= self.block_size]
@@ -200,9 +200,9 @@ class SMOTE(SamplerTagsMixin, BaseEstimator):
     def _record_input(self, data: Partitioned, classes: list[Any], counts: np.ndarray) -> None:
         self.classes_ = np.asarray(classes)
         self.class_counts_ = dict(zip(classes, counts.sum(axis=0).tolist(), strict=True))
-        self.n_features_in_ = len(data.X.columns) if data.frame else int(data.X.shape[1])
-        if data.frame and all(isinstance(c, str) for c in data.X.columns):
-            self.feature_names_in_ = np.asarray(list(data.X.columns), dtype=object)
+        self.n_features_in_ = len(data.features) if data.frame else int(data.X.shape[1])
+        if data.frame and all(isinstance(c, str) for c in data.features):
+            self.feature_names_in_ = np.asarray(data.features, dtype=object)
 
     def local(self, seed: int) -> InMemorySMOTE:
         """The in-memory SMOTE configured like this one, with ``seed``."""
@@ -423,12 +423,8 @@ class _Job:
         lengths = [n for p in parts for n in p[1]]
         y_new = synthetic[_LABEL]
         if self.data.frame:
-            X_new = synthetic.drop(columns=[_LABEL])
-            if self.target is not None:
-                X_new = synthetic.rename(columns={_LABEL: self.target})[list(self.data.X.columns)]
-            else:
-                y_new = y_new.rename(self.data.y.name)
-            return append(self.data, X_new, y_new)
+            full = synthetic.rename(columns={_LABEL: self.target})[list(self.data.X.columns)]
+            return append(self.data, full)
         X_arr = synthetic[self.columns].to_dask_array(lengths=lengths).astype(self.data.X.dtype)
         y_arr = y_new.to_dask_array(lengths=lengths).astype(self.data.y.dtype)
         return append(self.data, X_arr, y_arr)
