@@ -12,8 +12,9 @@ from sklearn.model_selection import check_cv
 from ._containers import n_rows, take_rows, target_to_numpy
 from .base import is_sampler
 from .exceptions import InvalidParameterError
+from .multilabel import MultilabelStratifiedKFold, multilabel_train_test_split
 
-__all__ = ["resampled_splits"]
+__all__ = ["MultilabelStratifiedKFold", "multilabel_train_test_split", "resampled_splits"]
 
 
 def resampled_splits(

@@ -38,10 +38,14 @@ from ._strategy import resolve_sampling_strategy
 from ._typing import SamplingKind, SamplingStrategy
 from ._validation import encode_target
 from .exceptions import InvalidDataError, InvalidParameterError
+from .multilabel import label_pos_weight, label_weights, multilabel_sample_weights
 
 __all__ = [
     "SCHEMES",
     "class_weights",
+    "label_pos_weight",
+    "label_weights",
+    "multilabel_sample_weights",
     "pos_weight",
     "sample_weights",
     "strategy_weights",

@@ -256,3 +256,10 @@ def test_samplers_run_in_training_folds_only_inside_a_pipeline():
         assert est.named_steps["clf"].fit_rows_ == ros.sample_indices_.size > train.size
         assert len(est.predict(X[test])) == test.size  # prediction rows are never resampled
     assert np.isfinite(scores["test_score"]).all()
+
+
+def test_mlsmote_accepts_exactly_the_engines_backends():
+    from imbalance.multilabel._mlsmote import NEIGHBOR_BACKENDS
+    from imbalance.neighbors import BACKENDS
+
+    assert NEIGHBOR_BACKENDS == BACKENDS

@@ -13,7 +13,6 @@ from .. import _containers
 from .._param_validation import Interval, Options
 from ..base import Resampled, SamplerTags
 from ..exceptions import DataTypeError, InvalidDataError
-from ..neighbors import BACKENDS, NeighborIndex
 from ._base import BaseMultilabelSampler, MultilabelResampled
 from ._measures import irlbl_of
 from ._target import LabelMatrix
@@ -21,6 +20,9 @@ from ._target import LabelMatrix
 __all__ = ["LABEL_GENERATION", "MLSMOTE", "neighbourhood_labels"]
 
 LABEL_GENERATION: tuple[str, ...] = ("ranking", "union", "intersection")
+# imbalance.neighbors.BACKENDS, spelt out so that importing this module does not import the
+# neighbour engine (and scikit-learn's neighbors) before MLSMOTE runs; a test keeps them equal.
+NEIGHBOR_BACKENDS: tuple[str, ...] = ("auto", "exact", "approximate", "torch")
 
 
 class MLSMOTE(BaseMultilabelSampler):
@@ -123,7 +125,7 @@ class MLSMOTE(BaseMultilabelSampler):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "k_neighbors": [Interval("int", 1, None)],
         "label_generation": [Options(LABEL_GENERATION)],
-        "neighbors": [Options(BACKENDS)],
+        "neighbors": [Options(NEIGHBOR_BACKENDS)],
         "n_jobs": [None, Interval("int", -1, -1), Interval("int", 1, None)],
         "random_state": ["random_state"],
     }
@@ -170,6 +172,8 @@ class MLSMOTE(BaseMultilabelSampler):
     def _draw(
         self, features: _Features, target: LabelMatrix, rng: np.random.Generator, seed: int
     ) -> _Draws:
+        from ..neighbors import NeighborIndex  # the engine, loaded when first needed
+
         Y = target.dense()
         counts = target.counts.astype(np.float64)
         parts = []

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.model_selection import BaseCrossValidator
 
 from .._containers import as_supported, n_rows, take_rows
 from .._param_validation import Interval, validate_params
@@ -20,7 +19,7 @@ from ._target import LabelMatrix, check_lengths, encode_multilabel
 __all__ = ["MultilabelStratifiedKFold", "multilabel_train_test_split", "stratification_quality"]
 
 
-class MultilabelStratifiedKFold(BaseCrossValidator):
+class MultilabelStratifiedKFold:
     """K folds that keep the proportion of every label, by iterative stratification.
 
     scikit-learn's ``StratifiedKFold`` stratifies one class per row; for multi-label data each
@@ -34,7 +33,8 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
 
     Fold sizes are close to, but not exactly, ``n_samples / n_splits``: the algorithm puts label
     proportions first. Works wherever scikit-learn takes ``cv=`` (``cross_validate``,
-    ``GridSearchCV``, ...), with the multi-label target as ``y``.
+    ``GridSearchCV``, ...), with the multi-label target as ``y``; it implements the splitter
+    interface (``split``, ``get_n_splits``) without importing ``sklearn.model_selection``.
 
     Parameters
     ----------
@@ -97,6 +97,10 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
         self.order = order
         self.shuffle = shuffle
         self.random_state = random_state
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{p}={getattr(self, p)!r}" for p in sorted(self._parameter_constraints))
+        return f"{type(self).__name__}({params})"
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
         """Number of folds (``n_splits``); X, y and groups are ignored."""

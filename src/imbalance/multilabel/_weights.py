@@ -16,7 +16,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .. import weights as _weights
 from ..exceptions import InvalidParameterError
 from ._measures import irlbl_of
 from ._target import LabelMatrix, encode_multilabel
@@ -25,6 +24,13 @@ __all__ = ["label_pos_weight", "label_weights", "multilabel_sample_weights"]
 
 Reduce = Literal["max", "mean", "sum"]
 _REDUCE: tuple[str, ...] = ("max", "mean", "sum")
+
+
+def _from_counts(counts: np.ndarray, scheme: str, beta: float) -> np.ndarray:
+    # imported here: imbalance.weights re-exports this module's functions
+    from ..weights import weights_from_counts
+
+    return weights_from_counts(counts, scheme=scheme, beta=beta)  # type: ignore[arg-type]
 
 
 def _label_counts(target: LabelMatrix, what: str) -> np.ndarray:
@@ -75,7 +81,7 @@ def label_weights(Y: Any, *, scheme: str = "balanced", beta: float = 0.999) -> n
     [0.696, 1.304]
     """
     counts = _label_counts(encode_multilabel(Y), "its weight")
-    return _weights.weights_from_counts(counts, scheme=scheme, beta=beta)  # type: ignore[arg-type]
+    return _from_counts(counts, scheme, beta)
 
 
 def label_pos_weight(Y: Any, *, beta: float | None = None) -> np.ndarray:
@@ -193,7 +199,7 @@ def multilabel_sample_weights(
     k = target.cardinalities
     empty = int((k == 0).sum())
     all_counts = np.append(counts, empty) if empty else counts
-    per_label = _weights.weights_from_counts(all_counts, scheme=scheme, beta=beta)  # type: ignore[arg-type]
+    per_label = _from_counts(all_counts, scheme, beta)
     rows = np.repeat(np.arange(target.n_samples), k)
     values = per_label[target.Y.indices]
     out: np.ndarray
