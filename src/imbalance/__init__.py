@@ -16,6 +16,7 @@ _SUBMODULES = frozenset(
         "base",
         "calibration",
         "cli",
+        "dask",
         "datasets",
         "exceptions",
         "metrics",
