@@ -12,9 +12,12 @@ Sections:
    synthetic rows' mean and covariance are compared with imbalanced-learn's (largest gap, in
    standard errors).
 3. BorderlineSMOTE and ADASYN (whole-data searches): imbalanced-learn, ours exact, approximate.
-4. Peak extra resident memory of SMOTE, relative to the size of the output X.
+4. Peak memory of SMOTE relative to the size of the output X: allocations traced by
+   ``tracemalloc`` (numpy reports its buffers there), and the resident-set peak for reference
+   (the latter reads 0 when freed memory from earlier sections is reused).
 
     nice python bench/bench_smote.py                                  # 1M rows, 300k rows
+    nice python bench/bench_smote.py --approximate-whole              # + HNSW on whole data
     nice python bench/bench_smote.py --smote-rows 200000 --border-rows 100000 --quick
 
 Goals (issue 3): SMOTE 1M x 20 exact >= 2x and approximate >= 10x faster than imbalanced-learn;
@@ -28,6 +31,7 @@ import argparse
 import gc
 import platform
 import time
+import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -52,9 +56,7 @@ def timed(func: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def data(n: int) -> tuple[np.ndarray, np.ndarray]:
-    return make_classification(
-        n_samples=n, n_features=20, weights=[0.95], flip_y=0, random_state=0
-    )
+    return make_classification(n_samples=n, n_features=20, weights=[0.95], flip_y=0, random_state=0)
 
 
 def gap_in_standard_errors(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -92,7 +94,12 @@ def bench_neighbours(X_min: np.ndarray, quick: bool) -> None:
             continue
         index = NeighborIndex(backend=backend, n_jobs=1, random_state=0)
         t, found = timed(lambda index=index: index.fit(X_min).kneighbors(n_neighbors=5))
-        row(f"imbalance {backend} ({index.algorithm_})", t, t_sk, f"recall {recall(found, truth):.4f}")
+        row(
+            f"imbalance {backend} ({index.algorithm_})",
+            t,
+            t_sk,
+            f"recall {recall(found, truth):.4f}",
+        )
 
 
 def bench_smote(X: np.ndarray, y: np.ndarray) -> None:
@@ -105,37 +112,59 @@ def bench_smote(X: np.ndarray, y: np.ndarray) -> None:
         ("exact", {"neighbors": "exact", "n_jobs": 1}),
         ("approximate", {"neighbors": "approximate", "n_jobs": 1}),
     ):
-        t, (X_res, _) = timed(lambda kwargs=kwargs: SMOTE(random_state=0, **kwargs).fit_resample(X, y))
+        t, (X_res, _) = timed(
+            lambda kwargs=kwargs: SMOTE(random_state=0, **kwargs).fit_resample(X, y)
+        )
         mean_gap, cov_gap = gap_in_standard_errors(X_res[len(y) :], new_imb)
-        row(f"imbalance SMOTE {name}", t, t_imb, f"gap: mean {mean_gap:.1f} se, cov {cov_gap:.1f} se")
+        row(
+            f"imbalance SMOTE {name}",
+            t,
+            t_imb,
+            f"gap: mean {mean_gap:.1f} se, cov {cov_gap:.1f} se",
+        )
         del X_res
     with threadpool_limits(limits=2):
         t2, _ = timed(lambda: SMOTE(random_state=0, neighbors="exact", n_jobs=2).fit_resample(X, y))
     row("imbalance SMOTE exact, n_jobs=2", t2, t_imb)
 
 
-def bench_whole_data(X: np.ndarray, y: np.ndarray) -> None:
+def bench_whole_data(X: np.ndarray, y: np.ndarray, backends: tuple[str, ...]) -> None:
     header(f"Whole-data searches on {len(y)} x {X.shape[1]} ({int((y == 1).sum())} minority rows)")
     for ours_cls, imb_cls in ((BorderlineSMOTE, ImbBorderline), (ADASYN, ImbADASYN)):
         name = ours_cls.__name__
         t_imb, _ = timed(lambda imb_cls=imb_cls: imb_cls(random_state=0).fit_resample(X, y))
         row(f"imbalanced-learn {name}", t_imb)
-        for backend in ("exact", "approximate"):
+        for backend in backends:
             sampler = ours_cls(random_state=0, neighbors=backend, n_jobs=1)
             t, _ = timed(lambda sampler=sampler: sampler.fit_resample(X, y))
             row(f"imbalance {name} {backend}", t, t_imb)
 
 
+def peak_traced_mib(func: Callable[[], Any]) -> float:
+    """Peak of the memory allocated during the call (numpy buffers included), in MiB."""
+    gc.collect()
+    tracemalloc.start()
+    result = func()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del result
+    return peak / 2**20
+
+
 def bench_memory(X: np.ndarray, y: np.ndarray) -> None:
     out_mib = (2 * int((y == 0).sum())) * X.shape[1] * X.itemsize / 2**20
-    header(f"Peak extra resident memory of SMOTE (output X: {out_mib:.0f} MiB)")
-    print("| what | MiB | x output | |\n|---|---|---|---|")
+    print(f"\nPeak memory allocated by SMOTE, output X included ({out_mib:.0f} MiB)\n")
+    print("| what | peak traced MiB | x output | peak extra RSS MiB |\n|---|---|---|---|")
     for name, func in (
         ("imbalanced-learn SMOTE", lambda: ImbSMOTE(random_state=0).fit_resample(X, y)),
-        ("imbalance SMOTE exact", lambda: SMOTE(random_state=0, neighbors="exact").fit_resample(X, y)),
+        (
+            "imbalance SMOTE exact",
+            lambda: SMOTE(random_state=0, neighbors="exact").fit_resample(X, y),
+        ),
     ):
-        mib = peak_extra_mib(func)
-        print(f"| {name} | {mib:.0f} | {mib / out_mib:.2f} | |", flush=True)
+        traced = peak_traced_mib(func)
+        rss = peak_extra_mib(func)
+        print(f"| {name} | {traced:.0f} | {traced / out_mib:.2f} | {rss:.0f} |", flush=True)
 
 
 def main() -> None:
@@ -143,8 +172,15 @@ def main() -> None:
     parser.add_argument("--smote-rows", type=int, default=1_000_000)
     parser.add_argument("--border-rows", type=int, default=300_000)
     parser.add_argument("--quick", action="store_true", help="skip the torch row")
+    parser.add_argument(
+        "--approximate-whole",
+        action="store_true",
+        help="also time the approximate backend on whole-data searches (it indexes every row)",
+    )
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
+    )
     X, y = data(args.smote_rows)
     with threadpool_limits(limits=1):
         bench_neighbours(X[y == 1], args.quick)
@@ -153,7 +189,8 @@ def main() -> None:
     del X, y
     X, y = data(args.border_rows)
     with threadpool_limits(limits=1):
-        bench_whole_data(X, y)
+        backends = ("exact", "approximate") if args.approximate_whole else ("exact",)
+        bench_whole_data(X, y, backends)
 
 
 if __name__ == "__main__":

@@ -236,3 +236,20 @@ def test_bad_parameters_name_the_parameter():
         SMOTE(n_jobs=0).fit_resample(X, y)
     with pytest.raises(InvalidParameterError, match="'k_neighbors' parameter of SMOTE"):
         SMOTE(k_neighbors=0).fit_resample(X, y)
+
+
+def test_missing_values_in_rows_smote_does_not_read_are_kept():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "a": rng.normal(size=60),
+            "n": pd.array(
+                np.where(np.arange(60) == 3, None, rng.integers(0, 9, 60)), dtype="Int64"
+            ),
+        }
+    )
+    y = np.array([0] * 50 + [1] * 10)
+    out, _ = SMOTE(random_state=0).fit_resample(df, y)
+    assert out["n"].dtype == "Int64" and out["n"].isna().sum() == 1 and pd.isna(out["n"].iloc[3])
+    tail = out["n"].iloc[60:].to_numpy(dtype=float)
+    assert tail.min() >= df["n"].iloc[50:].min() and tail.max() <= df["n"].iloc[50:].max()

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
@@ -111,25 +112,20 @@ class Features:
         """Positions in ``columns`` of integer-typed columns, with their observed ranges."""
         X = self.X
         if _containers.is_frame(X):
-            schema = list(_containers_schema(X))
+            schema = list(nw.from_native(X, eager_only=True).schema.values())
             found = [j for j, pos in enumerate(self.columns) if schema[pos].is_integer()]
         elif not sp.issparse(X) and np.asarray(X[:1]).dtype.kind in "iu":
             found = list(range(len(self.columns)))
         else:
             found = []
         if found and not self.int_ranges:
-            all_rows = self.rows() if not sp.issparse(X) else None
-            for j in found:
-                column = all_rows[:, j] if all_rows is not None else None
-                if column is not None and column.size:
-                    self.int_ranges[j] = (float(column.min()), float(column.max()))
+            values = _containers.numeric_values(X, [self.columns[j] for j in found])
+            with np.errstate(all="ignore"):
+                low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+            self.int_ranges = {
+                j: (float(lo), float(hi)) for j, lo, hi in zip(found, low, high, strict=True)
+            }
         return found
-
-
-def _containers_schema(X: Any) -> Any:
-    import narwhals.stable.v2 as nw
-
-    return nw.from_native(X, eager_only=True).schema.values()
 
 
 def grown_classes(
