@@ -10,9 +10,31 @@ from .over import (
     KMeansSMOTE,
     RandomOverSampler,
 )
-from .under import RandomUnderSampler
+from .under import (
+    AllKNN,
+    ClusterCentroids,
+    CondensedNearestNeighbour,
+    EditedNearestNeighbours,
+    InstanceHardnessThreshold,
+    NearMiss,
+    NeighbourhoodCleaningRule,
+    OneSidedSelection,
+    RandomUnderSampler,
+    RepeatedEditedNearestNeighbours,
+    TomekLinks,
+)
 
 __all__ = [
+    "AllKNN",
+    "ClusterCentroids",
+    "CondensedNearestNeighbour",
+    "EditedNearestNeighbours",
+    "InstanceHardnessThreshold",
+    "NearMiss",
+    "NeighbourhoodCleaningRule",
+    "OneSidedSelection",
+    "RepeatedEditedNearestNeighbours",
+    "TomekLinks",
     "ADASYN",
     "SMOTE",
     "SMOTEN",

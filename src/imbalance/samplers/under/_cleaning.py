@@ -1,0 +1,316 @@
+"""What the cleaning samplers share: the classes to clean, the shell, and neighbour lists.
+
+A cleaning sampler removes the rows that a rule finds (noisy rows, borderline rows, Tomek
+links); it has no counts to reach. Its ``sampling_strategy`` therefore only names the classes
+whose rows may be removed, as in imbalanced-learn: ``"auto"`` (= ``"not minority"``),
+``"majority"``, ``"not minority"``, ``"not majority"``, ``"all"``, or a list of classes. After a
+call, ``target_counts_`` holds the number of rows of each class that came out.
+
+The shell (:class:`CleaningMixin`) is :meth:`BaseSampler.fit_resample` with that one step
+changed: the classes to clean are resolved instead of target counts, and ``target_counts_`` is
+recorded from the output.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import clone
+
+from ... import _containers
+from ..._param_validation import Options, validate_params
+from ..._strategy import STRATEGY_NAMES
+from ..._validation import EncodedTarget, check_generator, check_X_y, encode_target
+from ...base import Resampled
+from ...exceptions import InvalidDataError, InvalidParameterError, SamplingStrategyError
+from ...neighbors import NeighborIndex
+from ..over._smote_common import Features
+
+__all__ = [
+    "CLEANING_STRATEGY",
+    "CleaningMixin",
+    "EstimatorLists",
+    "NeighbourLists",
+    "Satisfies",
+    "check_estimator_spec",
+    "check_neighbourhood",
+    "cleaned_classes",
+    "minority_code",
+    "numeric_features",
+    "vote",
+]
+
+_NAMES = tuple(name for name in STRATEGY_NAMES if name != "minority")
+_ADVICE = (
+    "To reach given counts use RandomUnderSampler, NearMiss or ClusterCentroids; to clean some "
+    "classes only, pass their labels as a list"
+)
+
+
+class Satisfies(Options):
+    """A parameter constraint given by a test and its wording (forms the shared validation
+    does not name, such as a list of classes or a cross-validation splitter)."""
+
+    def __init__(self, test: Callable[[Any], bool], wording: str) -> None:
+        super().__init__(())
+        object.__setattr__(self, "test", test)
+        object.__setattr__(self, "wording", wording)
+
+    def accepts(self, value: Any) -> bool:
+        return bool(self.test(value))  # type: ignore[attr-defined]
+
+    def describe(self) -> str:
+        return str(self.wording)  # type: ignore[attr-defined]
+
+
+CLEANING_STRATEGY: list[Any] = [
+    Options(_NAMES),
+    Satisfies(lambda v: isinstance(v, list | tuple), "a list of the classes to clean"),
+]
+
+
+def _check_strategy_form(owner: str, value: Any) -> None:
+    """A cleaning sampler takes no counts: say so for a dict, a ratio or a callable."""
+    if isinstance(value, Mapping):
+        form, example = "a dict of counts", f" (here {list(value)!r})"
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        form, example = "a float ratio", ""
+    elif callable(value):
+        form, example = "a callable", ""
+    else:
+        return
+    raise SamplingStrategyError(
+        f"{owner} is a cleaning sampler: it removes the rows its rule finds and does not reach "
+        f"counts, so sampling_strategy cannot be {form}; got {value!r}. Name the classes to "
+        f"clean with {', '.join(map(repr, _NAMES))} or a list of labels. {_ADVICE}{example}."
+    )
+
+
+def cleaned_classes(owner: str, strategy: Any, counts: Mapping[Any, int]) -> list[Any]:
+    """The classes whose rows may be removed, in label order (``counts`` in label order)."""
+    if len(counts) < 2:
+        only = next(iter(counts), None)
+        raise SamplingStrategyError(
+            f"y holds one class only ({only!r}); {owner} needs at least two classes. "
+            "Check the target column, or that the split did not leave one class alone."
+        )
+    if isinstance(strategy, list | tuple):
+        absent = [c for c in strategy if c not in counts]
+        if absent:
+            raise SamplingStrategyError(
+                f"sampling_strategy of {owner} names class(es) {', '.join(map(repr, absent))} "
+                f"that y does not hold; y's classes are {', '.join(map(repr, counts))}."
+            )
+        return [c for c in counts if c in set(strategy)]
+    minority = min(counts, key=counts.__getitem__)
+    majority = max(counts, key=counts.__getitem__)
+    name = "not minority" if strategy == "auto" else strategy
+    chosen = {
+        "majority": [majority],
+        "not minority": [c for c in counts if c != minority],
+        "not majority": [c for c in counts if c != majority],
+        "all": list(counts),
+    }
+    return chosen[name]
+
+
+def minority_code(target: EncodedTarget) -> int:
+    """Code of the rarest class; ties go to the smallest label (as everywhere in the package)."""
+    return int(np.argmin(target.counts))
+
+
+def numeric_features(X: Any, owner: str) -> Any:
+    """float64 values of the numeric columns of X (a CSR matrix for sparse X), all finite."""
+    columns = _containers.numeric_column_positions(X)
+    if not columns:
+        raise InvalidDataError(
+            f"{owner} measures distances between rows on their numeric columns, but X has none. "
+            "Encode the features as numbers first (e.g. sklearn.preprocessing.OneHotEncoder)."
+        )
+    return Features(X, owner, columns).rows()
+
+
+def check_neighbourhood(owner: str, param: str, k: int, available: int, where: str) -> None:
+    """Raise in the user's terms when fewer than ``k`` rows can be neighbours (``where`` says
+    which rows those are)."""
+    if k > available:
+        way_out = f"Lower {param} to at most {available}" if available else "Give more rows"
+        raise InvalidDataError(
+            f"{owner} looks at the {param}={k} nearest rows of each row, but only {available} "
+            f"row(s) can be neighbours ({where}). {way_out}."
+        )
+
+
+def vote(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Most frequent code of each row of ``labels``; ties go to the smallest code."""
+    counts = np.zeros((labels.shape[0], n_classes), dtype=np.intp)
+    rows = np.repeat(np.arange(labels.shape[0]), labels.shape[1])
+    np.add.at(counts, (rows, labels.ravel()), 1)
+    return np.argmax(counts, axis=1)
+
+
+class NeighbourLists:
+    """Nearest neighbours of rows among the rows still *alive*, from one index over all rows.
+
+    Rows are only ever removed, so the neighbours of a row among the alive rows are its
+    neighbours among all rows with the removed ones skipped: each row is searched once (with a
+    margin of ``width`` neighbours) and searched again, deeper, only when removals have left it
+    fewer than it needs. Results equal a fresh search over the alive rows, ties included
+    (removing rows keeps the order of positions).
+    """
+
+    def __init__(
+        self, F: Any, *, width: int, backend: str, n_jobs: int | None, seed: int | None
+    ) -> None:
+        self.n = F.shape[0]
+        self.width = max(1, min(width, self.n - 1))
+        self.index = NeighborIndex(backend=backend, n_jobs=n_jobs, random_state=seed).fit(F)  # type: ignore[arg-type]
+        self.lists = np.full((self.n, self.width), -1, dtype=np.intp)
+        self.known = np.zeros(self.n, dtype=bool)
+        self.alive = np.ones(self.n, dtype=bool)
+
+    @property
+    def backend_(self) -> str:
+        return str(self.index.backend_)
+
+    def remove(self, rows: np.ndarray) -> None:
+        self.alive[rows] = False
+
+    def neighbours(self, rows: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` nearest alive rows of each of ``rows`` (alive themselves), nearest first."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if rows.size == 0:
+            return np.empty((0, k), dtype=np.intp)
+        self._search(rows[~self.known[rows]], self.width)
+        found, count = self._alive_prefix(rows)
+        depth = self.width
+        short = count < k
+        while short.any() and depth < self.n - 1:
+            depth = min(2 * depth, self.n - 1)
+            self._search(rows[short], depth)
+            found[short], count[short] = self._alive_prefix(rows[short])
+            short = count < k
+        return found[:, :k]
+
+    def _search(self, rows: np.ndarray, depth: int) -> None:
+        """Search ``rows`` over all rows and keep the first ``width`` alive neighbours."""
+        if rows.size == 0:
+            return
+        lists = self.index.kneighbors(None, depth, rows=rows)
+        alive = self.alive[lists]
+        order = np.argsort(~alive, axis=1, kind="stable")[:, : self.width]
+        kept = np.take_along_axis(lists, order, axis=1)
+        kept[~np.take_along_axis(alive, order, axis=1)] = -1
+        if kept.shape[1] < self.width:
+            pad = np.full((len(rows), self.width - kept.shape[1]), -1, dtype=np.intp)
+            kept = np.hstack([kept, pad])
+        self.lists[rows] = kept
+        self.known[rows] = True
+
+    def _alive_prefix(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lists = self.lists[rows]
+        ok = (lists >= 0) & self.alive[np.maximum(lists, 0)]
+        order = np.argsort(~ok, axis=1, kind="stable")
+        compact = np.take_along_axis(lists, order, axis=1)
+        count = ok.sum(axis=1)
+        compact[np.arange(self.width)[None, :] >= count[:, None]] = -1
+        self.lists[rows] = compact
+        return compact, count
+
+
+class EstimatorLists:
+    """The same interface over a user's neighbours estimator (imbalanced-learn's convention).
+
+    The estimator is fitted on the alive rows at each call, and its ``n_neighbors`` counts the
+    row itself, which is dropped from the answer.
+    """
+
+    backend_ = "estimator"
+
+    def __init__(self, F: Any, estimator: Any) -> None:
+        self.F = F
+        self.estimator = estimator
+        self.alive = np.ones(F.shape[0], dtype=bool)
+
+    def remove(self, rows: np.ndarray) -> None:
+        self.alive[rows] = False
+
+    def neighbours(self, rows: np.ndarray, k: int) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.intp)
+        if rows.size == 0:
+            return np.empty((0, k), dtype=np.intp)
+        alive = np.flatnonzero(self.alive)
+        est = clone(self.estimator).fit(self.F[alive])
+        found = np.asarray(est.kneighbors(self.F[rows], return_distance=False))[:, 1:]
+        return alive[found[:, :k]]
+
+
+class CleaningMixin:
+    """``fit_resample`` for cleaning samplers: resolve the classes to clean, not counts.
+
+    Put it before :class:`~imbalance.base.BaseSampler` in the bases; the sampler implements
+    ``_clean(X, target, cleaned, rng) -> Resampled`` where ``cleaned`` holds the codes of the
+    classes whose rows may be removed.
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]]
+    sampling_strategy: Any
+
+    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+        """Remove the rows the rule finds.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
+            Rows to clean; distances use the numeric columns. numpy, scipy.sparse, pandas,
+            polars and lists are returned as such (pandas rows keep their index labels).
+        y : array-like of shape (n_samples,)
+            Class of each row.
+
+        Returns
+        -------
+        X_resampled : same type as X, of shape (n_samples_new, n_features)
+        y_resampled : same type as y, of shape (n_samples_new,)
+        """
+        owner = type(self).__name__
+        _check_strategy_form(owner, self.sampling_strategy)
+        validate_params(owner, self._parameter_constraints, self.get_params(deep=False))  # type: ignore[attr-defined]
+        X, y, n_features, y_arr = check_X_y(X, y)
+        target = encode_target(y_arr)
+        self._record_input(X, n_features, target)  # type: ignore[attr-defined]
+        chosen = cleaned_classes(owner, self.sampling_strategy, target.class_counts)
+        cleaned = np.flatnonzero(np.isin(np.arange(len(target.classes)), _codes(target, chosen)))
+        params = self.get_params(deep=False)  # type: ignore[attr-defined]
+        # a sampler without randomness still seeds the approximate backend, always the same way
+        rng = check_generator(params["random_state"]) if "random_state" in params else None
+        rng = np.random.default_rng(0) if rng is None else rng
+        out = self._clean(X, target, cleaned, rng)
+        kept = np.bincount(target.codes[out.indices], minlength=len(target.classes))
+        self.target_counts_ = dict(zip(target.classes, kept.tolist(), strict=True))
+        return self._assemble(X, y, out)  # type: ignore[attr-defined,no-any-return]
+
+    def _clean(
+        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+    ) -> Resampled:
+        raise NotImplementedError
+
+
+def _codes(target: EncodedTarget, chosen: list[Any]) -> list[int]:
+    position = {cls: k for k, cls in enumerate(target.classes)}
+    return [position[c] for c in chosen]
+
+
+def check_estimator_spec(owner: str, param: str, spec: Any) -> None:
+    """An estimator given for neighbours must have ``kneighbors`` and ``n_neighbors >= 2``."""
+    if isinstance(spec, numbers.Integral):
+        return
+    n = spec.get_params().get("n_neighbors") if hasattr(spec, "get_params") else None
+    if not hasattr(spec, "kneighbors") or not isinstance(n, numbers.Integral) or n < 2:
+        raise InvalidParameterError(
+            f"{param} of {owner}, an estimator, must have a kneighbors method and "
+            f"n_neighbors >= 2 (it counts the row itself, as in imbalanced-learn); got "
+            f"{type(spec).__name__} with n_neighbors={n!r}."
+        )

@@ -1,0 +1,232 @@
+"""Condensed nearest neighbour: keep only the rows a growing reference set misclassifies."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..._param_validation import Interval
+from ..._validation import EncodedTarget
+from ...base import BaseSampler, Resampled, SamplerTags
+from ...neighbors import kneighbors
+from ..over._smote_common import NEIGHBORS_CONSTRAINTS
+from ._cleaning import (
+    CLEANING_STRATEGY,
+    CleaningMixin,
+    check_neighbourhood,
+    minority_code,
+    numeric_features,
+)
+
+__all__ = ["CondensedNearestNeighbour", "condense", "draw_seeds", "predicts_class"]
+
+# Candidates whose neighbours are searched at once; a kept candidate updates the rest of its block.
+_BLOCK = 256
+
+
+def draw_seeds(rng: np.random.Generator, members: np.ndarray, n_seeds: int) -> np.ndarray:
+    """``n_seeds`` distinct rows of ``members`` (all of them if fewer), sorted."""
+    take = min(n_seeds, members.size)
+    return np.sort(members[rng.choice(members.size, size=take, replace=False)])
+
+
+def predicts_class(in_class: np.ndarray, class_wins_ties: bool) -> np.ndarray:
+    """Whether a k-NN vote over two classes picks "the class", from ``in_class`` (n, k) flags."""
+    votes = in_class.sum(axis=1)
+    against = in_class.shape[1] - votes
+    return (votes > against) | ((votes == against) & class_wins_ties)
+
+
+def condense(
+    F: Any,
+    reference: np.ndarray,
+    in_class: np.ndarray,
+    candidates: np.ndarray,
+    k: int,
+    class_wins_ties: bool,
+    *,
+    backend: str,
+    n_jobs: int | None,
+    seed: int,
+) -> np.ndarray:
+    """Hart's rule: scan ``candidates`` (rows of "the class") in order, adding to the reference
+    set each one that the ``k`` nearest reference rows misclassify. Returns the added rows.
+
+    Candidates are searched by blocks; when one is added, the rest of its block only needs its
+    distance to the new reference row. Adding rows of the class can only strengthen the vote
+    for the class, so candidates classified correctly earlier stay correct: the result equals
+    the one-by-one scan.
+    """
+    ref, ref_in = list(reference), list(in_class)
+    added: list[int] = []
+    for start in range(0, candidates.size, _BLOCK):
+        block = candidates[start : start + _BLOCK]
+        dist, nn = kneighbors(
+            F[np.asarray(ref)],
+            k,
+            queries=F[block],
+            backend=backend,  # type: ignore[arg-type]
+            n_jobs=n_jobs,
+            return_distance=True,
+            random_state=seed,
+        )
+        flags = np.asarray(ref_in)[nn]
+        first = 0
+        while first < block.size:
+            wrong = np.flatnonzero(~predicts_class(flags[first:], class_wins_ties))
+            if wrong.size == 0:
+                break
+            m = first + int(wrong[0])
+            ref.append(int(block[m]))
+            ref_in.append(True)
+            added.append(int(block[m]))
+            first = m + 1
+            if first < block.size:
+                dist[first:], flags[first:] = _insert(F, block[m], block[first:], dist[first:], flags[first:], n_jobs)
+    return np.asarray(added, dtype=np.intp)
+
+
+def _insert(
+    F: Any, new: int, rows: np.ndarray, dist: np.ndarray, flags: np.ndarray, n_jobs: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Put the new reference row (of the class, last in position) in the sorted neighbour lists."""
+    d_new = kneighbors(
+        F[[new]], 1, queries=F[rows], backend="exact", n_jobs=n_jobs, return_distance=True
+    )[0][:, 0]
+    all_d = np.column_stack([dist, d_new])
+    all_f = np.column_stack([flags, np.ones(len(rows), dtype=bool)])
+    order = np.argsort(all_d, axis=1, kind="stable")[:, : dist.shape[1]]
+    return np.take_along_axis(all_d, order, axis=1), np.take_along_axis(all_f, order, axis=1)
+
+
+class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
+    """Under-sample with Hart's condensed nearest neighbour rule (CNN).
+
+    For each class named by ``sampling_strategy`` (other than the minority), a reference set
+    starts with every minority row and ``n_seeds_S`` random rows of the class; the class's other
+    rows are then scanned in input order, and each one that the ``n_neighbors`` nearest
+    reference rows misclassify (majority vote, ties to the smallest label) joins the reference
+    set. The class keeps its seeds and the rows that joined. Rows near the border are kept and
+    redundant rows inside the class are removed. The minority class is the reference and is
+    kept whole. The kept rows come out in input order, with their pandas index labels.
+
+    Parameters
+    ----------
+    sampling_strategy : str or list, default="auto"
+        Classes to condense: ``"auto"`` (= ``"not minority"``), ``"majority"``,
+        ``"not minority"``, ``"not majority"``, ``"all"``, or a list of class labels.
+    random_state : int, RandomState instance, Generator or None, default=None
+        Seed of the draw of the seed rows.
+    n_neighbors : int or None, default=None
+        Neighbours of the k-NN rule; ``None`` means 1.
+    n_seeds_S : int, default=1
+        Random rows of the class that start the reference set (distinct rows).
+    neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
+        Backend of the nearest-neighbour search (see :mod:`imbalance.neighbors`).
+    n_jobs : int or None, default=None
+        Threads of the neighbour search; the output does not depend on it.
+
+    Attributes
+    ----------
+    target_counts_ : dict of {class_label: int}
+        Number of rows of each class after condensing.
+    class_counts_ : dict of {class_label: int}
+        Number of rows of each class before condensing.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        Positions in X of the kept rows, in input order.
+    seeds_ : dict of {class_label: ndarray}
+        Positions in X of the seed rows drawn for each condensed class.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X, when X is a DataFrame with string column names.
+
+    See Also
+    --------
+    OneSidedSelection : one condensing pass followed by Tomek links.
+    EditedNearestNeighbours : remove the rows that neighbours disagree with (the opposite aim).
+
+    References
+    ----------
+    .. [1] P. Hart, "The condensed nearest neighbor rule", IEEE Transactions on Information
+       Theory, 14(3), 515-516, 1968.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.samplers import CondensedNearestNeighbour
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.concatenate([rng.normal(0, 1, (200, 2)), rng.normal(2, 1, (20, 2))])
+    >>> y = np.array([0] * 200 + [1] * 20)
+    >>> cnn = CondensedNearestNeighbour(random_state=0)
+    >>> X_res, y_res = cnn.fit_resample(X, y)
+    >>> cnn.target_counts_[1], cnn.target_counts_[0] < 100
+    (20, True)
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "sampling_strategy": CLEANING_STRATEGY,
+        "random_state": ["random_state"],
+        "n_neighbors": [None, Interval("int", 1, None)],
+        "n_seeds_S": [Interval("int", 1, None)],
+        **NEIGHBORS_CONSTRAINTS,
+    }
+    _sampler_tags = SamplerTags(kind="clean", reads_features=True, exact_counts=False)
+    _sampling_kind = "clean"
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        n_neighbors: int | None = None,
+        n_seeds_S: int = 1,  # noqa: N803 (imbalanced-learn's name)
+        neighbors: str = "auto",
+        n_jobs: int | None = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+        self.n_seeds_S = n_seeds_S
+        self.neighbors = neighbors
+        self.n_jobs = n_jobs
+
+    def _clean(
+        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+    ) -> Resampled:
+        F = numeric_features(X, "CondensedNearestNeighbour")
+        k = 1 if self.n_neighbors is None else self.n_neighbors
+        minority = minority_code(target)
+        reference = target.members(minority)
+        keep = np.ones(len(target.codes), dtype=bool)
+        self.seeds_ = {}
+        for c in cleaned[cleaned != minority]:
+            members = target.members(int(c))
+            seeds = draw_seeds(rng, members, self.n_seeds_S)
+            self.seeds_[target.classes[c]] = seeds
+            check_neighbourhood(
+                "CondensedNearestNeighbour",
+                "n_neighbors",
+                k,
+                reference.size + seeds.size,
+                f"the minority rows and the seeds of class {target.classes[c]!r}",
+            )
+            rest = np.setdiff1d(members, seeds, assume_unique=True)
+            ref = np.concatenate([reference, seeds])
+            in_class = np.concatenate([np.zeros(reference.size, bool), np.ones(seeds.size, bool)])
+            added = condense(
+                F,
+                ref,
+                in_class,
+                rest,
+                k,
+                bool(c < minority),
+                backend=self.neighbors,
+                n_jobs=self.n_jobs,
+                seed=int(rng.integers(2**31)),
+            )
+            keep[np.setdiff1d(rest, added, assume_unique=True)] = False
+        return Resampled(indices=np.flatnonzero(keep))

@@ -1,0 +1,171 @@
+"""One-sided selection: one condensing pass, then the removal of Tomek links."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..._param_validation import Interval
+from ..._validation import EncodedTarget
+from ...base import BaseSampler, Resampled, SamplerTags
+from ...neighbors import NeighborIndex, kneighbors
+from ..over._smote_common import NEIGHBORS_CONSTRAINTS
+from ._cleaning import (
+    CLEANING_STRATEGY,
+    CleaningMixin,
+    check_neighbourhood,
+    minority_code,
+    numeric_features,
+)
+from ._cnn import draw_seeds, predicts_class
+from ._tomek import tomek_links
+
+__all__ = ["OneSidedSelection"]
+
+
+class OneSidedSelection(CleaningMixin, BaseSampler):
+    """Under-sample with one-sided selection (OSS).
+
+    For each class named by ``sampling_strategy`` (other than the minority), ``n_seeds_S``
+    random rows of the class and every minority row form a reference set; the class keeps its
+    seeds and the rows that the ``n_neighbors`` nearest reference rows misclassify (one pass,
+    unlike :class:`CondensedNearestNeighbour`). Then the rows left that belong to a named class
+    and form a Tomek link (see :class:`TomekLinks`) are removed too. The minority class is the
+    reference and is not condensed. The kept rows come out in input order, with their pandas
+    index labels.
+
+    Parameters
+    ----------
+    sampling_strategy : str or list, default="auto"
+        Classes to reduce: ``"auto"`` (= ``"not minority"``), ``"majority"``,
+        ``"not minority"``, ``"not majority"``, ``"all"``, or a list of class labels.
+    random_state : int, RandomState instance, Generator or None, default=None
+        Seed of the draw of the seed rows.
+    n_neighbors : int or None, default=None
+        Neighbours of the k-NN rule; ``None`` means 1.
+    n_seeds_S : int, default=1
+        Random rows of the class in the reference set (distinct rows).
+    neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
+        Backend of the nearest-neighbour search (see :mod:`imbalance.neighbors`).
+    n_jobs : int or None, default=None
+        Threads of the neighbour search; the output does not depend on it.
+
+    Attributes
+    ----------
+    target_counts_ : dict of {class_label: int}
+        Number of rows of each class after selection.
+    class_counts_ : dict of {class_label: int}
+        Number of rows of each class before selection.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        Positions in X of the kept rows, in input order.
+    seeds_ : dict of {class_label: ndarray}
+        Positions in X of the seed rows drawn for each reduced class.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X, when X is a DataFrame with string column names.
+
+    See Also
+    --------
+    CondensedNearestNeighbour : Hart's rule, repeated as the reference set grows.
+    TomekLinks : the second step on its own.
+
+    References
+    ----------
+    .. [1] M. Kubat and S. Matwin, "Addressing the curse of imbalanced training sets:
+       one-sided selection", Proceedings of the 14th International Conference on Machine
+       Learning, 179-186, 1997.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.samplers import OneSidedSelection
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.concatenate([rng.normal(0, 1, (200, 2)), rng.normal(2, 1, (20, 2))])
+    >>> y = np.array([0] * 200 + [1] * 20)
+    >>> oss = OneSidedSelection(random_state=0)
+    >>> X_res, y_res = oss.fit_resample(X, y)
+    >>> oss.target_counts_[1], oss.target_counts_[0] < 200
+    (20, True)
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "sampling_strategy": CLEANING_STRATEGY,
+        "random_state": ["random_state"],
+        "n_neighbors": [None, Interval("int", 1, None)],
+        "n_seeds_S": [Interval("int", 1, None)],
+        **NEIGHBORS_CONSTRAINTS,
+    }
+    _sampler_tags = SamplerTags(kind="clean", reads_features=True, exact_counts=False)
+    _sampling_kind = "clean"
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        n_neighbors: int | None = None,
+        n_seeds_S: int = 1,  # noqa: N803 (imbalanced-learn's name)
+        neighbors: str = "auto",
+        n_jobs: int | None = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+        self.n_seeds_S = n_seeds_S
+        self.neighbors = neighbors
+        self.n_jobs = n_jobs
+
+    def _clean(
+        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+    ) -> Resampled:
+        F = numeric_features(X, "OneSidedSelection")
+        keep = self._select(F, target, cleaned, rng)
+        kept = np.flatnonzero(keep)
+        index = NeighborIndex(
+            backend=self.neighbors,  # type: ignore[arg-type]
+            n_jobs=self.n_jobs,
+            random_state=int(rng.integers(2**31)),
+        ).fit(F[kept])
+        links = kept[tomek_links(index, target.codes[kept]).ravel()]
+        keep[links[np.isin(target.codes[links], cleaned)]] = False
+        return Resampled(indices=np.flatnonzero(keep))
+
+    def _select(
+        self, F: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Step 1: each reduced class keeps its seeds and the rows the seeds misclassify."""
+        k = 1 if self.n_neighbors is None else self.n_neighbors
+        minority = minority_code(target)
+        reference = target.members(minority)
+        keep = np.ones(len(target.codes), dtype=bool)
+        self.seeds_ = {}
+        for c in cleaned[cleaned != minority]:
+            members = target.members(int(c))
+            seeds = draw_seeds(rng, members, self.n_seeds_S)
+            self.seeds_[target.classes[c]] = seeds
+            check_neighbourhood(
+                "OneSidedSelection",
+                "n_neighbors",
+                k,
+                reference.size + seeds.size,
+                f"the minority rows and the seeds of class {target.classes[c]!r}",
+            )
+            rest = np.setdiff1d(members, seeds, assume_unique=True)
+            if rest.size == 0:
+                continue
+            ref = np.concatenate([reference, seeds])
+            nn = kneighbors(
+                F[ref],
+                k,
+                queries=F[rest],
+                backend=self.neighbors,  # type: ignore[arg-type]
+                n_jobs=self.n_jobs,
+                random_state=int(rng.integers(2**31)),
+            )
+            in_class = np.concatenate([np.zeros(reference.size, bool), np.ones(seeds.size, bool)])
+            keep[rest[predicts_class(in_class[nn], bool(c < minority))]] = False
+        return keep
