@@ -308,19 +308,17 @@ def ldam_with_margins(
             f"per-class values of shape {tuple(target.shape)}."
         )
     check_n_classes(margins, logits, owner)
-    z = logits.to(opmath_dtype(logits.dtype))
-    m = margins.to(device=z.device, dtype=z.dtype)
+    acc = opmath_dtype(logits.dtype)
+    m = margins.to(device=logits.device, dtype=acc)
     valid = target != ignore_index
     y = torch.where(valid, target, torch.zeros_like(target))
-    z = z.scatter_add(1, y.unsqueeze(1), -(m[y] * valid).unsqueeze(1))
-    w = (
-        None
-        if weight is None
-        else as_class_tensor(weight, "weight", owner, n_classes=logits.shape[1], like=logits)
-    )
-    loss = F.cross_entropy(
-        scale * z, target, weight=w, ignore_index=ignore_index, reduction=reduction
-    )
+    # s * (z - margin at the target), built in one fresh tensor.
+    z = logits.to(acc) * scale
+    z.scatter_add_(1, y.unsqueeze(1), (m[y] * valid).mul_(-scale).unsqueeze(1))
+    w = None
+    if weight is not None:
+        w = as_class_tensor(weight, "weight", owner, n_classes=logits.shape[1], like=logits)
+    loss = F.cross_entropy(z, target, weight=w, ignore_index=ignore_index, reduction=reduction)
     return loss.to(logits.dtype)
 
 

@@ -235,7 +235,7 @@ def softmax_focal_loss(
     smoothing = check_real(label_smoothing, "label_smoothing", owner, high=1.0, high_open=True)
     ignore_index = check_int(ignore_index, "ignore_index", owner)
     check_logits(logits, owner)
-    if logits.ndim == 1:
+    if logits.ndim == 1 and isinstance(target, Tensor):  # one sample, no batch dimension
         loss = softmax_focal_loss(
             logits.unsqueeze(0),
             target.unsqueeze(0),
@@ -248,27 +248,20 @@ def softmax_focal_loss(
         return loss.squeeze(0)
     is_index = split_target(logits, target, owner)
     n_classes = logits.shape[1]
-    a = (
-        None
-        if alpha is None
-        else _check_alpha(
-            as_class_tensor(alpha, "alpha", owner, n_classes=n_classes, like=logits), owner
-        )
-    )
+    a = None
+    if alpha is not None:
+        a = as_class_tensor(alpha, "alpha", owner, n_classes=n_classes, like=logits)
+        _check_alpha(a, owner)
     z = logits.movedim(1, -1).reshape(-1, n_classes)
     out_shape = logits.shape[:1] + logits.shape[2:]
     if is_index:
         loss = _softmax_index(z, target.reshape(-1), a, gamma, smoothing, ignore_index, reduction)
     else:
         q = target.movedim(1, -1).reshape(-1, n_classes)
-        q = (
-            q
-            if smoothing == 0.0
-            else q.to(opmath_dtype(z.dtype)) * (1 - smoothing) + (smoothing / n_classes)
-        )
-        scale = reduction_scale(
-            reduction, torch.tensor(float(z.shape[0]), device=z.device), opmath_dtype(z.dtype)
-        )
+        if smoothing:
+            q = q.to(opmath_dtype(z.dtype)) * (1 - smoothing) + smoothing / n_classes
+        rows = torch.tensor(float(z.shape[0]), device=z.device)
+        scale = reduction_scale(reduction, rows, opmath_dtype(z.dtype))
         loss = _softmax_dense(z, q, a, gamma, scale)
     return loss.reshape(out_shape) if reduction == "none" else loss
 
