@@ -169,3 +169,15 @@ def test_importing_the_subpackage_imports_no_extra():
     by_sklearn = _extras_after("sklearn.model_selection, sklearn.neighbors")
     ours = _extras_after("imbalance.multilabel, imbalance.model_selection, imbalance.weights")
     assert ours <= by_sklearn, ours - by_sklearn
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"a": [1, 1, 0], "b": pd.array([0, None, 1], dtype="Int8")}),
+        pl.DataFrame({"a": [1, 1, 0], "b": [0, None, 1]}),
+    ],
+)
+def test_missing_labels_in_a_frame_are_named(frame):
+    with pytest.raises(ValueError, match=r"column 'b' has 1 missing label\(s\), first at row 1"):
+        mean_ir(frame)

@@ -85,6 +85,7 @@ def encode_multilabel(Y: Any, *, name: str = "Y") -> LabelMatrix:
         return _from_sparse(Y, name)
     if is_frame(Y):
         frame = nw.from_native(Y, eager_only=True)
+        _check_no_nulls(frame, name)
         return _from_dense(frame.to_numpy(), list(frame.columns), name)
     if is_series(Y):
         return _from_sets(nw.from_native(Y, series_only=True).to_list(), name)
@@ -104,6 +105,17 @@ def _one_d_message(name: str, shape: tuple[int, ...]) -> str:
         f"of labels per row; got shape {shape}. For one class per row use imbalance.samplers; "
         "to mean one label per row here, wrap each: [[label] for label in y]."
     )
+
+
+def _check_no_nulls(frame: Any, name: str) -> None:
+    for column in frame.columns:
+        series = frame.get_column(column)
+        if series.null_count():
+            row = int(np.flatnonzero(series.is_null().to_numpy())[0])
+            raise InvalidDataError(
+                f"{name} column {column!r} has {series.null_count()} missing label(s), first at "
+                f"row {row}. Fill them (0 or 1) or drop those rows before resampling or splitting."
+            )
 
 
 def _from_list(Y: list[Any], name: str) -> LabelMatrix:
