@@ -46,8 +46,45 @@ class BaseMultilabelSampler(SamplerTagsMixin, BaseEstimator):
     """Base class of the multi-label samplers: validation, randomness, containers.
 
     Subclasses declare ``_parameter_constraints`` and implement
-    ``_fit_resample(X, target, rng) -> MultilabelResampled``; ``target`` is the encoded
-    :class:`~imbalance.multilabel._target.LabelMatrix` of Y.
+    ``_fit_resample(X, target, rng) -> MultilabelResampled``: ``target.Y`` is Y as a CSR matrix
+    of ones (rows x labels), ``rng`` a ``numpy.random.Generator`` (None when the sampler has no
+    ``random_state``). The base turns the rows chosen back into the caller's containers.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_labels,)
+        Label names: column names of a DataFrame, column positions, or the sorted labels of
+        label lists.
+    label_counts_ : dict of {label: int}
+        Positive rows of each label before resampling.
+    target_counts_ : dict of {label: int}
+        Positive rows of each label after resampling.
+    sample_indices_ : ndarray of shape (n_kept,)
+        Positions in X of the non-synthetic output rows, in output order.
+    n_features_in_ : int
+        Number of columns of X.
+
+    See Also
+    --------
+    imbalance.base.BaseSampler : the single-label base class.
+
+    Examples
+    --------
+    A sampler that drops the rows without any label:
+
+    >>> import numpy as np
+    >>> from imbalance.base import Resampled
+    >>> from imbalance.multilabel import BaseMultilabelSampler
+    >>> from imbalance.multilabel._base import MultilabelResampled
+    >>> class DropUnlabelled(BaseMultilabelSampler):
+    ...     def _fit_resample(self, X, target, rng):
+    ...         keep = np.flatnonzero(target.cardinalities > 0)
+    ...         return MultilabelResampled(Resampled(indices=keep),
+    ...                                    np.zeros((0, target.n_labels), dtype=bool))
+    >>> X_res, Y_res = DropUnlabelled().fit_resample(np.arange(6).reshape(3, 2),
+    ...                                              [["a"], [], ["a", "b"]])
+    >>> X_res.tolist(), Y_res
+    ([[0, 1], [4, 5]], [['a'], ['a', 'b']])
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {}
