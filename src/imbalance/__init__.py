@@ -21,6 +21,7 @@ _SUBMODULES = frozenset(
         "exceptions",
         "metrics",
         "model_selection",
+        "multilabel",
         "pipeline",
         "report",
         "samplers",
