@@ -12,8 +12,10 @@ linear warm-up and x0.1 at 80 % and 90 % of the epochs (the papers' schedule, sh
 128. Deferred re-weighting (DRW) starts at 80 %, with beta = 0.9999, as in the paper.
 
 Losses: cross-entropy; cross-entropy + post-hoc logit adjustment (tau = 1, same trained
-models as CE); softmax focal (gamma = 1, the LDAM paper's choice); class-balanced softmax
-(beta = 0.9999); LDAM-DRW (max margin 0.5, s = 30); logit-adjusted (tau = 1); balanced softmax.
+models as CE); cross-entropy on the cosine classifier with s = 30 (``ce_cosine``: the control
+that separates LDAM-DRW's loss from its classifier); softmax focal (gamma = 1, the LDAM paper's
+choice); class-balanced softmax (beta = 0.9999); LDAM-DRW (max margin 0.5, s = 30);
+logit-adjusted (tau = 1); balanced softmax.
 
     python bench/longtail_mnist1d.py                 # 3 seeds, 40 epochs: a few minutes on CPU
     python bench/longtail_mnist1d.py --epochs 10 --seeds 1   # smoke run
@@ -46,6 +48,7 @@ from imbalance.torch import (
 )
 
 N_CLASSES, N_MAX, RATIO, N_TEST = 10, 2000, 100.0, 500
+COSINE = ("ldam_drw", "ce_cosine")  # methods trained with the cosine classifier
 
 
 def make_data(seed: int = 0) -> tuple[Tensor, Tensor, Tensor, Tensor, list[int]]:
@@ -106,7 +109,7 @@ def train(
     method: str, counts: list[int], x: Tensor, y: Tensor, epochs: int, seed: int
 ) -> nn.Module:
     torch.manual_seed(seed)
-    model = make_model(cosine=method == "ldam_drw")
+    model = make_model(cosine=method in COSINE)
     criterion = make_criterion(method, counts)
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
     gen = torch.Generator().manual_seed(seed)
@@ -125,9 +128,21 @@ def train(
     return model
 
 
+class ScaledCrossEntropy(nn.Module):
+    """Cross-entropy of ``scale * logits``: the control for LDAM's cosine classifier."""
+
+    def __init__(self, scale: float) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, logits: Tensor, target: Tensor) -> Tensor:
+        return F.cross_entropy(self.scale * logits, target)
+
+
 def make_criterion(method: str, counts: list[int]) -> nn.Module:
     makers: dict[str, Callable[[], nn.Module]] = {
         "ce": nn.CrossEntropyLoss,
+        "ce_cosine": lambda: ScaledCrossEntropy(30.0),
         "focal": lambda: SoftmaxFocalLoss(gamma=1.0),
         "class_balanced": lambda: ClassBalancedLoss(counts, beta=0.9999),
         "ldam_drw": lambda: LDAMLoss(counts, max_margin=0.5, scale=30.0),
@@ -157,7 +172,15 @@ def main() -> None:
         f"{torch.__version__}, {args.threads} thread(s); "
         f"data in {time.perf_counter() - start:.1f} s"
     )
-    methods = ["ce", "focal", "class_balanced", "ldam_drw", "logit_adjusted", "balanced_softmax"]
+    methods = [
+        "ce",
+        "ce_cosine",
+        "focal",
+        "class_balanced",
+        "ldam_drw",
+        "logit_adjusted",
+        "balanced_softmax",
+    ]
     scores: dict[str, list[float]] = {m: [] for m in methods}
     scores["ce + post-hoc adjustment"] = []
     for seed in range(args.seeds):
