@@ -1,8 +1,9 @@
 """Benchmark: imbalance.torch samplers against WeightedRandomSampler and torchsampler.
 
 Each case runs in a fresh process: build the sampler from int8 labels (98 % / 2 %), then draw
-one epoch (``collections.deque(iter(sampler), maxlen=0)``, the cheapest consumer). Reported:
-construction seconds (for WeightedRandomSampler this includes the per-sample weights its users
+one epoch (``collections.deque(iter(sampler), maxlen=0)``, the cheapest consumer). Reported,
+best of ``--repeats`` fresh processes for cases under 20 s (the machine is shared): construction
+seconds (for WeightedRandomSampler this includes the per-sample weights its users
 must compute), epoch seconds, and the peak resident memory above the level with the labels
 loaded (kernel VmHWM, so torch's and pandas' allocations count).
 
@@ -16,6 +17,7 @@ Usage::
 
     nice python bench/bench_samplers.py                # N = 1e6, 1e7, and 1e8 for ours
     nice python bench/bench_samplers.py --sizes 1e6 --big 0
+    nice python bench/bench_samplers.py --sizes 1e7 --methods ours weighted
 """
 
 from __future__ import annotations
@@ -193,6 +195,19 @@ def in_child(method: str, n: int, timeout: float) -> dict[str, Any]:
     return result
 
 
+def best_of(method: str, n: int, timeout: float, repeats: int) -> dict[str, Any]:
+    """The fastest of ``repeats`` fresh-process runs (one run for cases over 20 s)."""
+    best = in_child(method, n, timeout)
+    for _ in range(repeats - 1):
+        if "error" in best or best["construct_s"] + best["epoch_s"] > 20:
+            break
+        again = in_child(method, n, timeout)
+        if "error" not in again:
+            for key in ("construct_s", "epoch_s"):
+                best[key] = min(best[key], again[key])
+    return best
+
+
 def table(rows: list[tuple[str, int, dict[str, Any]]]) -> str:
     lines = [
         "| sampler | N | construct s | one epoch s | peak extra MiB | minority share | len |",
@@ -214,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="*", type=float, default=[1e6, 1e7])
     parser.add_argument("--big", type=float, default=1e8, help="N for ours only; 0 skips")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--repeats", type=int, default=3, help="best of, for cases under 20 s")
+    parser.add_argument(
+        "--methods", nargs="*", default=list(METHODS.values()), choices=list(METHODS.values())
+    )
     parser.add_argument("--case", nargs=2, metavar=("METHOD", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
@@ -229,17 +248,18 @@ def main(argv: list[str] | None = None) -> int:
         f"labels int8, 2 % minority; each case in a fresh process.\n"
     )
     rows = []
+    chosen = {name: method for name, method in METHODS.items() if method in args.methods}
     for n in [int(s) for s in args.sizes]:
-        for name, method in METHODS.items():
-            rows.append((name, n, in_child(method, n, args.timeout)))
+        for name, method in chosen.items():
+            rows.append((name, n, best_of(method, n, args.timeout, args.repeats)))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     if args.big:
         n = int(args.big)
-        for name, method in METHODS.items():
+        for name, method in chosen.items():
             result = (
                 {"error": "skipped: torch.multinomial stops at 2**24 categories"}
                 if method in ANCHORS
-                else in_child(method, n, args.timeout)
+                else best_of(method, n, args.timeout, args.repeats)
             )
             rows.append((name, n, result))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
