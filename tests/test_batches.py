@@ -366,7 +366,7 @@ def test_balanced_batches_endless_when_epochs_is_none():
 
 @pytest.mark.parametrize("strategy", ["auto", 0.5, {0: 40}, "not minority"])
 def test_balanced_batches_without_replacement_matches_random_under_sampler(strategy):
-    from imblearn.under_sampling import RandomUnderSampler
+    RandomUnderSampler = pytest.importorskip("imblearn.under_sampling").RandomUnderSampler
 
     X, y = _data()
     _, y_ref = RandomUnderSampler(sampling_strategy=strategy, random_state=0).fit_resample(X, y)
