@@ -99,7 +99,7 @@ def cases(n_classes: int, counts: list[int], compile_anchor: bool) -> list[Case]
     out += [
         Case("ours: sigmoid_focal_loss", "sigmoid", sig_focal, ours=True),
         Case("ours: sigmoid_focal_loss, eager kernels", "sigmoid", with_eager(sig_focal)),
-        Case("ours: asymmetric_loss", "sigmoid", LF.asymmetric_loss),
+        Case("ours: asymmetric_loss", "sigmoid", LF.asymmetric_loss, ours=True),
     ]
     if n_classes < 2:
         return out

@@ -1,4 +1,4 @@
-"""Fused focal losses: one pass over the logits gives the loss and its gradient.
+"""Fused losses (focal, asymmetric): one pass over the logits gives the loss and its gradient.
 
 Autograd through the textbook formula keeps a dozen logits-sized intermediates and reads them
 back in the backward pass. Here a custom :class:`torch.autograd.Function` computes the loss and

@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .._typing import Reduction
+from ._fused import FusedLoss
 from ._loss_common import (
     apply_scale,
     check_logits,
@@ -42,7 +43,8 @@ def asymmetric_loss(
     Negatives are focused harder than positives (``gamma_neg > gamma_pos``), and easy negatives
     with :math:`p \le m` are discarded outright. With ``gamma_pos = gamma_neg = clip = 0`` it is
     the binary cross-entropy. The gradient is the exact one (the reference code can detach the
-    focusing factor; this one does not), finite for every logit.
+    focusing factor; this one does not), finite for every logit, and computed in the same fused
+    pass as the loss (see :mod:`imbalance.torch.functional`).
 
     Parameters
     ----------
@@ -96,17 +98,84 @@ def asymmetric_loss(
     check_same_shape(logits, target, owner)
     m = None if mask is None else check_mask(mask, logits, owner)
     acc = opmath_dtype(logits.dtype)
-    x = logits.to(acc)
-    t = target.to(acc) if m is None else torch.where(m, target.to(acc), 0.0)
+    w = None if weight is None else weight.to(device=logits.device, dtype=acc)
+    scale = elementwise_scale(logits, m, reduction)
+    if target.requires_grad or (w is not None and w.requires_grad):
+        loss = asymmetric_reference(logits, target, w, m, gamma_pos, gamma_neg, clip)
+        return apply_scale(loss, scale).to(logits.dtype)
+    w_eff = w if m is None else (m.to(acc) if w is None else w * m)
+    t = target if m is None else target.masked_fill(~m, 0)
+    gammas = torch.tensor([gamma_pos, gamma_neg], dtype=acc, device=logits.device)
+    return FusedLoss.apply(asymmetric_kernel, logits, t, w_eff, gammas, clip, scale)
+
+
+def asymmetric_reference(
+    logits: Tensor,
+    target: Tensor,
+    w: Tensor | None,
+    m: Tensor | None,
+    gamma_pos: float,
+    gamma_neg: float,
+    clip: float,
+) -> Tensor:
+    """Per-element asymmetric loss through autograd (the formula as written), in opmath."""
+    x = logits.to(opmath_dtype(logits.dtype))
+    t = target.to(x.dtype) if m is None else torch.where(m, target.to(x.dtype), 0.0)
     log_p = F.logsigmoid(x)
     positive = t * torch.exp(gamma_pos * F.logsigmoid(-x)) * (-log_p)
     focus_neg, log_one_minus = _shifted_negative(x, gamma_neg, clip)
     loss = positive + (1.0 - t) * focus_neg * (-log_one_minus)
-    if weight is not None:
-        loss = loss * weight.to(device=logits.device, dtype=acc)
-    if m is not None:
-        loss = torch.where(m, loss, 0.0)
-    return apply_scale(loss, elementwise_scale(logits, m, reduction)).to(logits.dtype)
+    if w is not None:
+        loss = loss * w
+    return loss if m is None else torch.where(m, loss, 0.0)
+
+
+def asymmetric_kernel(
+    x: Tensor,
+    t: Tensor,
+    w: Tensor | None,
+    gammas: Tensor,
+    clip: float,
+    scale: Tensor | None,
+    want_grad: bool,
+) -> tuple[Tensor, Tensor | None]:
+    """Loss and gradient in one pass (see :mod:`._fused`); ``gammas`` = (gamma_pos, gamma_neg).
+
+    With the shifted probability ``q = p - clip > 0`` and ``v = 1 - q``, the negative term
+    ``q**g * (-log v)`` has the derivative ``p * u * (g * q**(g - 1) * (-log v) + q**g / v)``;
+    it and the term are 0 where ``p <= clip``.
+    """
+    g_pos, g_neg = gammas[0], gammas[1]
+    xf, tf = x.to(gammas.dtype), t.to(gammas.dtype)
+    e = xf.abs().neg_().exp_()
+    l1 = torch.log1p(e)
+    lp = xf.clamp(max=0.0).sub_(l1)  # log p
+    ln = xf.neg().clamp_(max=0.0).sub_(l1)  # log(1 - p)
+    p, u = lp.exp(), ln.exp()
+    pos, neg = (tf, tf.neg().add_(1.0)) if w is None else (tf * w, tf.neg().add_(1.0).mul_(w))
+    pos = pos * ln.mul(g_pos).exp_()  # times (1 - p) ** gamma_pos
+    if clip > 0.0:
+        q = (p - clip).clamp_(min=0.0)
+        log_v = (u + clip).clamp_(max=1.0).log_()
+        focus = q.pow(g_neg).mul_(q > 0)  # 0 ** 0 is 1, but the term is flat where q = 0
+    else:
+        q, log_v, focus = p, ln, lp.mul(g_neg).exp_()
+    neg = neg.mul_(focus)
+    loss = (pos * lp).addcmul_(neg, log_v).neg_()
+    loss = loss if scale is None else loss.sum() * scale
+    if not want_grad:
+        return loss, None
+    grad = (p * lp).mul_(-g_pos).add_(u).mul_(pos).neg_()
+    if clip > 0.0:
+        # neg already holds (1 - t) w q**g; q**(g - 1) = q**g / q where q > 0, else unused.
+        ratio = log_v.neg().mul_(g_neg).div_(q.clamp(min=torch.finfo(q.dtype).tiny))
+        ratio.add_(log_v.exp_().reciprocal_())
+        grad.add_(neg.mul_(ratio).mul_(p * u))
+    else:
+        grad.add_((u * ln).mul_(-g_neg).add_(p).mul_(neg))
+    if scale is not None:
+        grad.mul_(scale)
+    return loss, grad.to(x.dtype)
 
 
 def _shifted_negative(x: Tensor, gamma: float, clip: float) -> tuple[Tensor, Tensor]:

@@ -19,8 +19,8 @@ Function                            Loss
 :func:`ldam_margins`                the LDAM margin of each class
 ==================================  ===========================================================
 
-The two focal losses take a fused path: one pass computes the loss and its gradient, and only
-the gradient is kept for the backward pass (first-order gradients only). Large inputs are
+The focal and asymmetric losses take a fused path: one pass computes the loss and its gradient,
+and only the gradient is kept for the backward pass (first-order gradients only). Large inputs are
 compiled with :func:`torch.compile` when it works on the machine; the environment variable
 ``IMBALANCE_TORCH_COMPILE`` set to ``0`` or ``1`` turns that off or on for every size.
 """
