@@ -14,6 +14,7 @@ from ._version import __version__
 _SUBMODULES = frozenset(
     {
         "base",
+        "batches",
         "calibration",
         "cli",
         "dask",
