@@ -26,6 +26,8 @@ CORE_MODULES = (
     "imbalance.report",
     "imbalance.cli",
     "imbalance.utils.estimator_checks",
+    "imbalance.batches",
+    "imbalance.multilabel",
 )
 
 
