@@ -1,5 +1,6 @@
 """Samplers: ``fit_resample(X, y) -> (X_res, y_res)`` in the caller's own containers."""
 
+from .combine import SMOTEENN, SMOTETomek
 from .over import (
     ADASYN,
     SMOTE,
@@ -25,23 +26,25 @@ from .under import (
 )
 
 __all__ = [
+    "ADASYN",
+    "SMOTE",
+    "SMOTEENN",
+    "SMOTEN",
+    "SMOTENC",
+    "SVMSMOTE",
     "AllKNN",
+    "BorderlineSMOTE",
     "ClusterCentroids",
     "CondensedNearestNeighbour",
     "EditedNearestNeighbours",
     "InstanceHardnessThreshold",
+    "KMeansSMOTE",
     "NearMiss",
     "NeighbourhoodCleaningRule",
     "OneSidedSelection",
-    "RepeatedEditedNearestNeighbours",
-    "TomekLinks",
-    "ADASYN",
-    "SMOTE",
-    "SMOTEN",
-    "SMOTENC",
-    "SVMSMOTE",
-    "BorderlineSMOTE",
-    "KMeansSMOTE",
     "RandomOverSampler",
     "RandomUnderSampler",
+    "RepeatedEditedNearestNeighbours",
+    "SMOTETomek",
+    "TomekLinks",
 ]

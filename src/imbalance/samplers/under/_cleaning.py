@@ -40,8 +40,12 @@ __all__ = [
     "cleaned_classes",
     "minority_code",
     "numeric_features",
+    "search_jobs",
     "vote",
 ]
+
+# Searches with fewer (queries x rows) than this run on one thread.
+_SMALL_SEARCH = 1 << 22
 
 _NAMES = tuple(name for name in STRATEGY_NAMES if name != "minority")
 _ADVICE = (
@@ -144,6 +148,14 @@ def check_neighbourhood(owner: str, param: str, k: int, available: int, where: s
         )
 
 
+def search_jobs(n_jobs: int | None, n_queries: int, n_rows: int) -> int | None:
+    """Threads for a search: one for small ones (thread start-up costs more than the search,
+    badly so on a busy machine), else what the user asked. Results do not depend on it."""
+    if n_jobs is None and n_queries * n_rows < _SMALL_SEARCH:
+        return 1
+    return n_jobs
+
+
 def vote(labels: np.ndarray, n_classes: int) -> np.ndarray:
     """Most frequent code of each row of ``labels``; ties go to the smallest code."""
     counts = np.zeros((labels.shape[0], n_classes), dtype=np.intp)
@@ -167,7 +179,8 @@ class NeighbourLists:
     ) -> None:
         self.n = F.shape[0]
         self.width = max(1, min(width, self.n - 1))
-        self.index = NeighborIndex(backend=backend, n_jobs=n_jobs, random_state=seed).fit(F)  # type: ignore[arg-type]
+        jobs = search_jobs(n_jobs, self.n, self.n)
+        self.index = NeighborIndex(backend=backend, n_jobs=jobs, random_state=seed).fit(F)  # type: ignore[arg-type]
         self.lists = np.full((self.n, self.width), -1, dtype=np.intp)
         self.known = np.zeros(self.n, dtype=bool)
         self.alive = np.ones(self.n, dtype=bool)

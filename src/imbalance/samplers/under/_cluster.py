@@ -17,7 +17,7 @@ from ...exceptions import InvalidParameterError
 from ...neighbors import kneighbors
 from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import numeric_features
+from ._cleaning import numeric_features, search_jobs
 
 __all__ = ["ClusterCentroids", "default_clusterer"]
 
@@ -66,7 +66,8 @@ class ClusterCentroids(BaseSampler):
         Seed of the clustering.
     estimator : clustering estimator or None, default=None
         An estimator with an ``n_clusters`` parameter and a fitted ``cluster_centers_``, cloned
-        for each class; ``None`` chooses k-means as described above.
+        for each class (and seeded from ``random_state`` if its own ``random_state`` is None);
+        ``None`` chooses k-means as described above.
     voting : {"auto", "soft", "hard"}, default="auto"
         ``"soft"`` outputs the centroids, ``"hard"`` the real rows nearest them. ``"auto"`` is
         ``"soft"`` (imbalanced-learn picks ``"hard"`` for sparse X; here sparse X gets sparse
@@ -177,9 +178,9 @@ class ClusterCentroids(BaseSampler):
             near = kneighbors(
                 F[rows],
                 1,
-                queries=centre,
+                queries=sp.csr_matrix(centre) if sp.issparse(F) else centre,
                 backend=self.neighbors,  # type: ignore[arg-type]
-                n_jobs=self.n_jobs,
+                n_jobs=search_jobs(self.n_jobs, want, rows.size),
                 random_state=int(rng.integers(2**31)),
             )[:, 0]
             (kept if self.voting_ == "hard" else nearest).append(rows[near])
@@ -207,7 +208,7 @@ class ClusterCentroids(BaseSampler):
                     f"n_clusters parameter (such as KMeans); got {type(model).__name__}."
                 )
             model.set_params(n_clusters=n_clusters)
-            if "random_state" in params:
+            if "random_state" in params and params["random_state"] is None:
                 model.set_params(random_state=seed)
         model.fit(F_class)
         if not hasattr(model, "cluster_centers_"):

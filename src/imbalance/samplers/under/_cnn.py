@@ -17,6 +17,7 @@ from ._cleaning import (
     check_neighbourhood,
     minority_code,
     numeric_features,
+    search_jobs,
 )
 
 __all__ = ["CondensedNearestNeighbour", "condense", "draw_seeds", "predicts_class"]
@@ -67,7 +68,7 @@ def condense(
             k,
             queries=F[block],
             backend=backend,  # type: ignore[arg-type]
-            n_jobs=n_jobs,
+            n_jobs=search_jobs(n_jobs, block.size, len(ref)),
             return_distance=True,
             random_state=seed,
         )
@@ -83,21 +84,50 @@ def condense(
             added.append(int(block[m]))
             first = m + 1
             if first < block.size:
-                dist[first:], flags[first:] = _insert(F, block[m], block[first:], dist[first:], flags[first:], n_jobs)
+                rest = block[first:]
+                dist[first:], flags[first:], unsure = _insert(
+                    F, block[m], rest, dist[first:], flags[first:], n_jobs
+                )
+                if unsure.size:  # a distance tie after the square root: search those again
+                    again = kneighbors(
+                        F[np.asarray(ref)],
+                        k,
+                        queries=F[rest[unsure]],
+                        backend=backend,  # type: ignore[arg-type]
+                        n_jobs=search_jobs(n_jobs, unsure.size, len(ref)),
+                        return_distance=True,
+                        random_state=seed,
+                    )
+                    dist[first + unsure], flags[first + unsure] = (
+                        again[0],
+                        np.asarray(ref_in)[again[1]],
+                    )
     return np.asarray(added, dtype=np.intp)
 
 
 def _insert(
     F: Any, new: int, rows: np.ndarray, dist: np.ndarray, flags: np.ndarray, n_jobs: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Put the new reference row (of the class, last in position) in the sorted neighbour lists."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Put the new reference row (of the class, last in position) in the sorted neighbour
+    lists. Also returns the rows whose new distance equals one of theirs: the square root may
+    have merged two different squared distances, so their order is not known here."""
     d_new = kneighbors(
-        F[[new]], 1, queries=F[rows], backend="exact", n_jobs=n_jobs, return_distance=True
+        F[[new]],
+        1,
+        queries=F[rows],
+        backend="exact",
+        n_jobs=search_jobs(n_jobs, len(rows), 1),
+        return_distance=True,
     )[0][:, 0]
     all_d = np.column_stack([dist, d_new])
     all_f = np.column_stack([flags, np.ones(len(rows), dtype=bool)])
     order = np.argsort(all_d, axis=1, kind="stable")[:, : dist.shape[1]]
-    return np.take_along_axis(all_d, order, axis=1), np.take_along_axis(all_f, order, axis=1)
+    unsure = np.flatnonzero((dist == d_new[:, None]).any(axis=1))
+    return (
+        np.take_along_axis(all_d, order, axis=1),
+        np.take_along_axis(all_f, order, axis=1),
+        unsure,
+    )
 
 
 class CondensedNearestNeighbour(CleaningMixin, BaseSampler):

@@ -19,6 +19,7 @@ from ._cleaning import (
     check_neighbourhood,
     minority_code,
     numeric_features,
+    search_jobs,
     vote,
 )
 from ._enn import EditedNearestNeighbours
@@ -182,7 +183,7 @@ class NeighbourhoodCleaningRule(CleaningMixin, BaseSampler):
         rows = target.members(minority)
         index = NeighborIndex(
             backend=self.neighbors,  # type: ignore[arg-type]
-            n_jobs=self.n_jobs,
+            n_jobs=search_jobs(self.n_jobs, rows.size, F.shape[0]),
             random_state=int(rng.integers(2**31)),
         ).fit(F)
         self.neighbors_backend_ = index.backend_

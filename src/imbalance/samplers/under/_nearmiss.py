@@ -15,7 +15,7 @@ from ...exceptions import InvalidDataError, InvalidParameterError
 from ...neighbors import NeighborIndex
 from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import minority_code, numeric_features
+from ._cleaning import minority_code, numeric_features, search_jobs
 
 __all__ = ["NearMiss"]
 
@@ -146,7 +146,7 @@ class NearMiss(BaseSampler):
         min_rows = target.members(minority)
         k = _count("n_neighbors", self.n_neighbors)
         _check_size("n_neighbors", k, target.classes[minority], min_rows.size, "minority")
-        to_min = _Distances(F[min_rows], self.n_neighbors, self, rng)
+        to_min = _Distances(F[min_rows], self.n_neighbors, self, rng, F.shape[0])
         parts = []
         for c, (cls, have) in enumerate(zip(target.classes, target.counts.tolist(), strict=True)):
             rows = target.members(c)
@@ -173,7 +173,7 @@ class NearMiss(BaseSampler):
     ) -> np.ndarray:
         k3 = _count("n_neighbors_ver3", self.n_neighbors_ver3)
         _check_size("n_neighbors_ver3", k3, cls, rows.size, "shrunk")
-        around = _Distances(F[rows], self.n_neighbors_ver3, self, rng)
+        around = _Distances(F[rows], self.n_neighbors_ver3, self, rng, min_rows.size)
         short = np.unique(around.query(F[min_rows], k3)[1].ravel())
         if short.size < want:
             warnings.warn(
@@ -190,13 +190,15 @@ class NearMiss(BaseSampler):
 class _Distances:
     """Distances from query rows to their nearest rows of a fixed set (engine or estimator)."""
 
-    def __init__(self, F_set: Any, spec: Any, owner: NearMiss, rng: np.random.Generator) -> None:
+    def __init__(
+        self, F_set: Any, spec: Any, owner: NearMiss, rng: np.random.Generator, n_queries: int
+    ) -> None:
         if hasattr(spec, "kneighbors"):
             self.estimator: Any = clone(spec).fit(F_set)
         else:
             self.estimator = NeighborIndex(
                 backend=owner.neighbors,  # type: ignore[arg-type]
-                n_jobs=owner.n_jobs,
+                n_jobs=search_jobs(owner.n_jobs, n_queries, F_set.shape[0]),
                 random_state=int(rng.integers(2**31)),
             ).fit(F_set)
 

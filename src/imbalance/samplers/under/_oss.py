@@ -17,6 +17,7 @@ from ._cleaning import (
     check_neighbourhood,
     minority_code,
     numeric_features,
+    search_jobs,
 )
 from ._cnn import draw_seeds, predicts_class
 from ._tomek import tomek_links
@@ -127,7 +128,7 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
         kept = np.flatnonzero(keep)
         index = NeighborIndex(
             backend=self.neighbors,  # type: ignore[arg-type]
-            n_jobs=self.n_jobs,
+            n_jobs=search_jobs(self.n_jobs, kept.size, kept.size),
             random_state=int(rng.integers(2**31)),
         ).fit(F[kept])
         links = kept[tomek_links(index, target.codes[kept]).ravel()]
@@ -163,7 +164,7 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
                 k,
                 queries=F[rest],
                 backend=self.neighbors,  # type: ignore[arg-type]
-                n_jobs=self.n_jobs,
+                n_jobs=search_jobs(self.n_jobs, rest.size, ref.size),
                 random_state=int(rng.integers(2**31)),
             )
             in_class = np.concatenate([np.zeros(reference.size, bool), np.ones(seeds.size, bool)])

@@ -10,7 +10,7 @@ from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...neighbors import NeighborIndex
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import CLEANING_STRATEGY, CleaningMixin, numeric_features
+from ._cleaning import CLEANING_STRATEGY, CleaningMixin, numeric_features, search_jobs
 
 __all__ = ["TomekLinks", "tomek_links"]
 
@@ -113,7 +113,7 @@ class TomekLinks(CleaningMixin, BaseSampler):
         F = numeric_features(X, "TomekLinks")
         index = NeighborIndex(
             backend=self.neighbors,  # type: ignore[arg-type]
-            n_jobs=self.n_jobs,
+            n_jobs=search_jobs(self.n_jobs, F.shape[0], F.shape[0]),
             random_state=int(rng.integers(2**31)),
         ).fit(F)
         self.links_ = tomek_links(index, target.codes)

@@ -1,0 +1,190 @@
+"""What the balanced ensembles share: each member resamples its rows, then fits an estimator.
+
+A *member* is a fitted sampler and a fitted estimator. Its rows are drawn from the training set
+(a bootstrap or a subsample, or all of them), the sampler resamples them (``sample_weight``
+follows the rows, see :func:`imbalance.pipeline.resample_sample_weight`), and the estimator is
+fitted on the result. Members are fitted in parallel threads, each with its own seed drawn
+from ``random_state``, so the same seed gives the same ensemble whatever ``n_jobs``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import has_fit_parameter, validate_data
+
+from .._validation import check_sample_weight
+from ..exceptions import InvalidParameterError
+from ..pipeline import resample_sample_weight
+
+__all__ = [
+    "Member",
+    "average_proba",
+    "check_fit_data",
+    "draw_rows",
+    "fit_members",
+    "n_to_draw",
+    "oob_proba",
+    "seeded",
+]
+
+MAX_SEED = 2**31 - 1
+
+
+@dataclass
+class Member:
+    """One fitted member: its sampler, its estimator, the columns it reads, and the positions
+    in the training set of the rows its estimator was fitted on (for out-of-bag estimates)."""
+
+    sampler: Any
+    estimator: Any
+    features: np.ndarray
+    used: np.ndarray
+
+
+def check_fit_data(
+    est: Any, X: Any, y: Any, sample_weight: Any
+) -> tuple[Any, np.ndarray, np.ndarray | None]:
+    """Validated X (dense or CSR/CSC), 1-D class labels, and sample weights (or None)."""
+    X, y = validate_data(est, X, y, accept_sparse=["csr", "csc"], dtype=None)
+    check_classification_targets(y)
+    w = None if sample_weight is None else check_sample_weight(sample_weight, X.shape[0])
+    est.classes_ = np.unique(y)
+    est.n_classes_ = len(est.classes_)
+    return X, y, w
+
+
+def seeded(estimator: Any, seed: int) -> Any:
+    """A clone of ``estimator`` whose ``random_state`` (when it has one) is ``seed``."""
+    est = clone(estimator)
+    if "random_state" in est.get_params(deep=False):
+        est.set_params(random_state=seed)
+    return est
+
+
+def n_to_draw(max_samples: Any, n: int, name: str = "max_samples") -> int:
+    """Rows (or columns) to draw: an int as is, a float as a share of ``n``."""
+    if isinstance(max_samples, numbers.Integral):
+        count = int(max_samples)
+    else:
+        count = int(round(float(max_samples) * n))
+    if not 1 <= count <= n:
+        raise InvalidParameterError(
+            f"{name}={max_samples!r} asks for {count} of {n} available; give an int in [1, {n}] "
+            "or a float in (0, 1]."
+        )
+    return count
+
+
+def draw_rows(rng: np.random.Generator, n: int, size: int, replace: bool) -> np.ndarray:
+    """Sorted positions: a bootstrap (``replace``), a subsample, or every row when ``size == n``."""
+    if replace:
+        return np.sort(rng.integers(0, n, size=size))
+    if size == n:
+        return np.arange(n)
+    return np.sort(rng.choice(n, size=size, replace=False))
+
+
+def _fit_one(
+    sampler: Any,
+    estimator: Any,
+    X: Any,
+    y: np.ndarray,
+    w: np.ndarray | None,
+    rows: np.ndarray,
+    features: np.ndarray,
+    seed: int,
+    extra_weight: Any,
+) -> Member:
+    Xm = X[rows] if features.size == X.shape[1] else X[rows][:, features]
+    sampler = seeded(sampler, seed)
+    X_res, y_res = sampler.fit_resample(Xm, y[rows])
+    w_res = None if w is None else resample_sample_weight(sampler, w[rows], len(y_res))
+    kept = getattr(sampler, "sample_indices_", None)  # a third-party sampler may not say
+    used = rows if kept is None else rows[np.asarray(kept)]
+    if extra_weight is not None:
+        w_res, used = extra_weight(np.random.default_rng((seed, 1)), y_res, w_res, used)
+    est = seeded(estimator, seed)
+    if w_res is None:
+        est.fit(X_res, y_res)
+    else:
+        est.fit(X_res, y_res, sample_weight=w_res)
+    return Member(sampler, est, features, np.unique(used))
+
+
+def fit_members(
+    owner: str,
+    sampler: Any,
+    estimator: Any,
+    X: Any,
+    y: np.ndarray,
+    w: np.ndarray | None,
+    draws: list[tuple[np.ndarray, np.ndarray, int]],
+    *,
+    n_jobs: int | None,
+    verbose: int = 0,
+    extra_weight: Any = None,
+) -> list[Member]:
+    """Fit one member per ``(rows, features, seed)`` of ``draws``, in parallel threads.
+
+    ``extra_weight(rng, y_res, w_res, used)``, when given, turns the resampled rows' weights
+    into the estimator's (a forest's bootstrap counts) and returns them with the used rows.
+    """
+    if w is not None and not has_fit_parameter(estimator, "sample_weight"):
+        raise InvalidParameterError(
+            f"{owner} was given sample_weight, but its estimator {type(estimator).__name__} "
+            "does not accept sample_weight in fit. Use an estimator that does, or drop "
+            "sample_weight."
+        )
+    jobs = Parallel(n_jobs=n_jobs, prefer="threads", verbose=verbose)
+    return list(
+        jobs(
+            delayed(_fit_one)(sampler, estimator, X, y, w, rows, feats, seed, extra_weight)
+            for rows, feats, seed in draws
+        )
+    )
+
+
+def _member_proba(member: Member, X: Any, classes: np.ndarray) -> np.ndarray:
+    """Probabilities of a member over all ``classes`` (zero for classes it never saw); members
+    without ``predict_proba`` vote with ``predict``."""
+    Xm = X if member.features.size == X.shape[1] else X[:, member.features]
+    est = member.estimator
+    out = np.zeros((X.shape[0], len(classes)), dtype=np.float64)
+    if hasattr(est, "predict_proba"):
+        out[:, np.searchsorted(classes, est.classes_)] = est.predict_proba(Xm)
+    else:
+        out[np.arange(X.shape[0]), np.searchsorted(classes, est.predict(Xm))] = 1.0
+    return out
+
+
+def average_proba(
+    members: list[Member], X: Any, classes: np.ndarray, n_jobs: int | None
+) -> np.ndarray:
+    """Mean of the members' class probabilities (or votes)."""
+    parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(_member_proba)(m, X, classes) for m in members
+    )
+    return np.asarray(sum(parts)) / len(members)
+
+
+def oob_proba(members: list[Member], X: Any, classes: np.ndarray) -> np.ndarray:
+    """Mean probabilities of each row over the members that did not train on it (NaN for a
+    row that every member trained on)."""
+    total = np.zeros((X.shape[0], len(classes)), dtype=np.float64)
+    seen = np.zeros(X.shape[0], dtype=np.int64)
+    for m in members:
+        out = np.ones(X.shape[0], dtype=bool)
+        out[m.used] = False
+        rows = np.flatnonzero(out)
+        if rows.size:
+            total[rows] += _member_proba(m, X[rows], classes)
+            seen[rows] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / seen[:, None]
