@@ -10,9 +10,9 @@ import numpy as np
 import torch
 from torch.utils.data import ConcatDataset, Dataset, Subset, TensorDataset
 
+from .._batching import cyclic_members, entropy_key, group_labels
 from .._containers import target_to_numpy
 from .._strategy import resolve_sampling_strategy
-from ..batches import cyclic_members, entropy_key, group_labels
 from ..exceptions import InvalidDataError, InvalidParameterError
 
 __all__ = ["OversampledDataset", "as_label_array", "dataset_labels"]

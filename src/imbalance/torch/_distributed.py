@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import Sampler
 
-from ..batches import shard_chunks, shard_length
+from .._batching import shard_chunks, shard_length
 from ..exceptions import InvalidParameterError
 
 __all__ = ["EpochSampler", "resolve_replicas"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from ..batches import (
+from .._batching import (
     PKBatches,
     StratifiedBatches,
     check_min_per_class,

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..batches import (
+from .._batching import (
     DRAW_BLOCK,
     IidDraws,
     QuotaDraws,
