@@ -16,12 +16,11 @@ from hypothesis import strategies as st
 from scipy.stats import chisquare
 from sklearn.model_selection import StratifiedKFold
 
-from imbalance.batches import (
+from imbalance._batching import (
     IidDraws,
     QuotaDraws,
     StratifiedBatches,
     apportion,
-    balanced_batches,
     class_distribution,
     entropy_key,
     group_labels,
@@ -29,6 +28,7 @@ from imbalance.batches import (
     shard_chunks,
     shard_length,
 )
+from imbalance.batches import balanced_batches
 from imbalance.exceptions import InvalidDataError, InvalidParameterError, SamplingStrategyError
 
 FAST = settings(max_examples=40, deadline=None)

@@ -36,21 +36,7 @@ import numbers
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from ._batching import (  # noqa: F401  (engine names its tests import from here)
-    IidDraws,
-    QuotaDraws,
-    StratifiedBatches,
-    apportion,
-    class_distribution,
-    draw_epochs,
-    entropy_key,
-    group_labels,
-    keyed_permutation,
-    shard_chunks,
-    shard_length,
-    stratified_epochs,
-    yield_batches,
-)
+from ._batching import draw_epochs, group_labels, stratified_epochs, yield_batches
 from ._containers import n_rows, target_to_numpy
 from ._validation import check_generator, check_sample_weight
 from .exceptions import InvalidDataError, InvalidParameterError

@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 
 from torch.utils.data import DistributedSampler  # noqa: E402
 
-from imbalance import batches  # noqa: E402
+from imbalance import _batching as batches  # noqa: E402
 from imbalance.exceptions import InvalidParameterError  # noqa: E402
 from imbalance.torch import (  # noqa: E402
     BalancedBatchSampler,
