@@ -132,11 +132,11 @@ def test_neighbour_lists_after_removals_equal_a_fresh_search(n, k, rounds, seed)
 
 def test_a_neighbourhood_larger_than_the_data_is_refused():
     X, y = _data(n=40)
-    with pytest.raises(InvalidDataError, match="n_neighbors=50 .* only 39 row"):
+    with pytest.raises(InvalidDataError, match=r"n_neighbors=50 .* only 39 row"):
         EditedNearestNeighbours(n_neighbors=50).fit_resample(X, y)
-    with pytest.raises(InvalidParameterError, match="'kind_sel' parameter"):
+    with pytest.raises(InvalidParameterError, match=r"'kind_sel' parameter"):
         EditedNearestNeighbours(kind_sel="most").fit_resample(X, y)
-    with pytest.raises(InvalidParameterError, match="n_neighbors >= 2"):
+    with pytest.raises(InvalidParameterError, match=r"n_neighbors >= 2"):
         AllKNN(n_neighbors=NearestNeighbors(n_neighbors=1)).fit_resample(X, y)
 
 

@@ -78,5 +78,7 @@ def test_any_cleaner_can_be_the_first_step():
     tomek = TomekLinks()
     tomek.fit_resample(X, y)
     assert isinstance(ncr.edited_nearest_neighbours_, TomekLinks)
-    np.testing.assert_array_equal(ncr.edited_nearest_neighbours_.sample_indices_, tomek.sample_indices_)
+    np.testing.assert_array_equal(
+        ncr.edited_nearest_neighbours_.sample_indices_, tomek.sample_indices_
+    )
     assert np.isin(ncr.sample_indices_, tomek.sample_indices_).all()

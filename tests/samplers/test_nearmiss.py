@@ -70,7 +70,9 @@ def test_estimator_neighbours_are_used_as_given():
 def test_version_3_may_keep_fewer_rows_and_says_so():
     X, y = _data(seed=0, weights=(0.9, 0.1))
     nm = NearMiss(version=3, n_neighbors_ver3=1)
-    with pytest.warns(UserWarning, match="short-listed .* fewer than the .* Raise n_neighbors_ver3"):
+    with pytest.warns(
+        UserWarning, match=r"short-listed .* fewer than the .* Raise n_neighbors_ver3"
+    ):
         _, y_res = nm.fit_resample(X, y)
     assert (y_res == 0).sum() < nm.target_counts_[0]
     assert not nm.__sklearn_tags__().sampler_tags.exact_counts
@@ -80,7 +82,7 @@ def test_version_3_may_keep_fewer_rows_and_says_so():
 def test_a_minority_smaller_than_the_neighbourhood_is_refused():
     X = np.arange(20, dtype=float).reshape(10, 2)
     y = np.array([0] * 8 + [1] * 2)
-    with pytest.raises(InvalidDataError, match="n_neighbors=3 .* minority class 1, which has 2"):
+    with pytest.raises(InvalidDataError, match=r"n_neighbors=3 .* minority class 1, which has 2"):
         NearMiss().fit_resample(X, y)
     out = NearMiss(n_neighbors=2).fit_resample(X, y)
     assert len(out[1]) == 4

@@ -145,9 +145,9 @@ def test_cleaning_samplers_refuse_counts_and_say_why(cls, strategy, form):
 @pytest.mark.parametrize("cls", CLEANERS)
 def test_cleaning_samplers_name_unknown_strategies_and_classes(cls):
     X, y = _data(n=200)
-    with pytest.raises(InvalidParameterError, match="'sampling_strategy' parameter of"):
+    with pytest.raises(InvalidParameterError, match=r"'sampling_strategy' parameter of"):
         cls(sampling_strategy="minority").fit_resample(X, y)
-    with pytest.raises(SamplingStrategyError, match="class\\(es\\) 7"):
+    with pytest.raises(SamplingStrategyError, match=r"class\(es\) 7"):
         cls(sampling_strategy=[0, 7]).fit_resample(X, y)
 
 
@@ -165,12 +165,12 @@ def test_cleaning_samplers_leave_unnamed_classes_whole(cls):
 def test_non_numeric_frame_is_refused_with_the_way_out():
     df = pd.DataFrame({"colour": list("abcdef") * 5})
     y = np.array([0, 1] * 15)
-    with pytest.raises(ValueError, match="TomekLinks .* numeric columns.*OneHotEncoder"):
+    with pytest.raises(ValueError, match=r"TomekLinks .* numeric columns.*OneHotEncoder"):
         TomekLinks().fit_resample(df, y)
 
 
 def test_missing_values_are_refused_with_their_column():
     X, y = _data(n=100)
     X[5, 2] = np.nan
-    with pytest.raises(ValueError, match="column 2 .* Impute"):
+    with pytest.raises(ValueError, match=r"column 2 .* Impute"):
         TomekLinks().fit_resample(X, y)

@@ -158,7 +158,8 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.base_sampler_ = RandomUnderSampler(
             sampling_strategy=self.sampling_strategy, replacement=self.replacement
         )
-        self.estimators_, self.samplers_ = [], []
+        self.estimators_: list[Any] = []
+        self.samplers_: list[Any] = []
         self.estimator_weights_ = np.zeros(self.n_estimators, dtype=np.float64)
         self.estimator_errors_ = np.ones(self.n_estimators, dtype=np.float64)
         seeds = check_generator(self.random_state).integers(MAX_SEED, size=self.n_estimators)
@@ -284,7 +285,9 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """The steps' impurity importances averaged with the step weights."""
         check_is_fitted(self, "estimators_")
         weights = self.estimator_weights_[: len(self.estimators_)]
-        total = sum(a * e.feature_importances_ for a, e in zip(weights, self.estimators_))
+        total = sum(
+            a * e.feature_importances_ for a, e in zip(weights, self.estimators_, strict=True)
+        )
         return np.asarray(total / weights.sum())
 
     def __sklearn_tags__(self) -> Any:

@@ -73,7 +73,7 @@ def n_to_draw(max_samples: Any, n: int, name: str = "max_samples") -> int:
     if isinstance(max_samples, numbers.Integral):
         count = int(max_samples)
     else:
-        count = int(round(float(max_samples) * n))
+        count = round(float(max_samples) * n)
     if not 1 <= count <= n:
         raise InvalidParameterError(
             f"{name}={max_samples!r} asks for {count} of {n} available; give an int in [1, {n}] "

@@ -11,8 +11,8 @@ from sklearn.ensemble import AdaBoostClassifier
 from .._param_validation import Interval, validate_params
 from ..samplers import RandomUnderSampler
 from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
-from ._base import MemberEnsembleMixin
 from ._bagging import _N_JOBS
+from ._base import MemberEnsembleMixin
 from ._common import check_fit_data
 
 __all__ = ["EasyEnsembleClassifier"]

@@ -142,7 +142,8 @@ class SMOTETomek(BaseSampler):
         X_resampled : same type as X, of shape (n_samples_new, n_features)
         y_resampled : same type as y, of shape (n_samples_new,)
         """
-        validate_params(type(self).__name__, self._parameter_constraints, self.get_params(deep=False))
+        params = self.get_params(deep=False)
+        validate_params(type(self).__name__, self._parameter_constraints, params)
         if self.smote is None:
             seed = int(check_generator(self.random_state).integers(2**31))
             self.smote_ = SMOTE(

@@ -9,8 +9,8 @@ from ._cluster import ClusterCentroids
 from ._cnn import CondensedNearestNeighbour
 from ._enn import AllKNN, EditedNearestNeighbours, RepeatedEditedNearestNeighbours
 from ._iht import InstanceHardnessThreshold
-from ._nearmiss import NearMiss
 from ._ncr import NeighbourhoodCleaningRule
+from ._nearmiss import NearMiss
 from ._oss import OneSidedSelection
 from ._random import RandomUnderSampler
 from ._tomek import TomekLinks

@@ -303,7 +303,7 @@ class CleaningMixin:
         out = self._clean(X, target, cleaned, rng)
         kept = np.bincount(target.codes[out.indices], minlength=len(target.classes))
         self.target_counts_ = dict(zip(target.classes, kept.tolist(), strict=True))
-        return self._assemble(X, y, out)  # type: ignore[attr-defined,no-any-return]
+        return self._assemble(X, y, out)  # type: ignore[attr-defined]
 
     def _clean(
         self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator

@@ -90,8 +90,7 @@ class ClusterCentroids(BaseSampler):
     sample_indices_ : ndarray of shape (n_kept,)
         Positions in X of the real output rows, in output order.
     synthetic_parents_ : ndarray of shape (n_centroids, 1)
-        With soft voting, the position in X of the real row nearest each centroid (empty with
-        hard voting).
+        With soft voting only: the position in X of the real row nearest each centroid.
     estimators_ : dict of {class_label: estimator}
         The fitted clustering of each class that shrank.
     n_features_in_ : int
@@ -162,7 +161,9 @@ class ClusterCentroids(BaseSampler):
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         self.voting_ = "hard" if self.voting == "hard" else "soft"
         F = numeric_features(X, "ClusterCentroids")
-        kept, nearest, centres = [], [], []
+        kept: list[np.ndarray] = []
+        nearest: list[np.ndarray] = []
+        centres: list[np.ndarray] = []
         self.estimators_ = {}
         for c, (cls, have) in enumerate(zip(target.classes, target.counts.tolist(), strict=True)):
             rows = target.members(c)

@@ -213,7 +213,7 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
         sampling_strategy: Any = "auto",
         random_state: Any = None,
         n_neighbors: int | None = None,
-        n_seeds_S: int = 1,  # noqa: N803 (imbalanced-learn's name)
+        n_seeds_S: int = 1,
         neighbors: str = "auto",
         n_jobs: int | None = None,
     ) -> None:

@@ -214,7 +214,8 @@ def _repeat(
     minority = minority_code(target)
     start_minority = int(target.counts[minority])
     done = 0
-    for done, k in enumerate(rounds, start=1):
+    for k in rounds:
+        done += 1
         counts = np.bincount(codes[lists.alive], minlength=n_classes)
         check_neighbourhood(
             owner, "n_neighbors", k, int(counts.sum()) - 1, f"{int(counts.sum())} rows are left"
