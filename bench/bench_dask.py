@@ -2,7 +2,9 @@
 
 Each (implementation, method) runs in a fresh process that reads the parquet files, resamples
 to exact class counts (``sampling_strategy="auto"``) and writes the result as parquet, so wall
-time and peak memory (kernel VmHWM, see ``_measure.py``) cover the whole job:
+time and peak memory (kernel VmHWM, see ``_measure.py``) cover the whole job. Each process
+imports its libraries before the clock starts (``import_s`` reports that time apart: 2-3 s for
+dask, distributed and imbalance, a fraction of a second for polars):
 
 - ``dask``: ``imbalance.dask`` on a ``LocalCluster(processes=False)`` (one process, so its
   peak memory is this process's), ``to_parquet`` of the lazy result;
@@ -11,17 +13,25 @@ time and peak memory (kernel VmHWM, see ``_measure.py``) cover the whole job:
 - ``polars``: lazy scan, counts, per-class hash thresholds (``bottom_k``) for under-sampling,
   the minority's repeats drawn with ``sample`` for over-sampling, streaming engine, sink.
 
+The three that write with pyarrow (``dask``, ``pandas``, ``imblearn``) pass the same writer
+options, ``use_dictionary=["label"]``: pyarrow's default tries dictionary encoding on every
+column, which on these random float features costs about five times the write itself (polars'
+writer does not try it on such columns). ``--pyarrow-defaults`` writes with pyarrow's defaults
+instead, to show what that choice is worth.
+
 SMOTE at scale (``--smote``) measures, on one large minority class, the wall time and the
 neighbour recall of the k-means blocks (the share of each row's true 5 nearest same-class
 neighbours that lie in its block) for several ``block_size``.
 
     nice python bench/bench_dask.py --rows 2000000           # random samplers
+    nice python bench/bench_dask.py --rows 100000000 --impls dask --data /big/dir  # 100 M
     nice python bench/bench_dask.py --smote --rows 40000     # SMOTE blocks: recall and time
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import subprocess
 import sys
@@ -38,13 +48,19 @@ from _measure import peak_extra_mib  # noqa: E402
 IMPLS = ("dask", "pandas", "imblearn", "polars")
 METHODS = ("under", "over")
 PROPORTIONS = (0.90, 0.08, 0.02)
+# Options of every pyarrow writer here (see the module docstring); None: pyarrow's defaults.
+WRITE_OPTIONS: dict | None = {"use_dictionary": ["label"]}
 
 
 def make_parquet(folder: Path, n_rows: int, n_files: int = 20) -> None:
-    """``n_rows`` rows of 8 float features and a 3-class label, in ``n_files`` files."""
+    """``n_rows`` rows of 8 float features and a 3-class label, in ``n_files`` files.
+
+    Files hold at most 1 M rows (more files for more rows: 100 files at 100 M rows).
+    """
     import pandas as pd
 
     rng = np.random.default_rng(0)
+    n_files = max(n_files, -(-n_rows // 1_000_000))
     per = n_rows // n_files
     for i in range(n_files):
         size = per if i < n_files - 1 else n_rows - per * (n_files - 1)
@@ -84,7 +100,7 @@ def run_dask(src: Path, out: Path, method: str) -> dict:
         cls = RandomOverSampler if method == "over" else RandomUnderSampler
         sampler = cls(random_state=0)
         X_res, _ = sampler.fit_resample(ddf, "label")
-        X_res.to_parquet(str(out), write_index=False)
+        X_res.to_parquet(str(out), write_index=False, **(WRITE_OPTIONS or {}))
         return {str(k): v for k, v in sampler.target_counts_.items()}
 
 
@@ -93,7 +109,7 @@ def run_pandas(src: Path, out: Path, method: str) -> dict:
 
     df = pd.read_parquet(src)
     res = df.iloc[_pandas_positions(df["label"].to_numpy(), method)]
-    res.to_parquet(out / "out.parquet", index=False)
+    res.to_parquet(out / "out.parquet", index=False, **(WRITE_OPTIONS or {}))
     return {str(k): int(v) for k, v in res["label"].value_counts().sort_index().items()}
 
 
@@ -105,7 +121,7 @@ def run_imblearn(src: Path, out: Path, method: str) -> dict:
     df = pd.read_parquet(src)
     cls = RandomOverSampler if method == "over" else RandomUnderSampler
     X_res, y_res = cls(random_state=0).fit_resample(df.drop(columns="label"), df["label"])
-    X_res.assign(label=y_res).to_parquet(out / "out.parquet", index=False)
+    X_res.assign(label=y_res).to_parquet(out / "out.parquet", index=False, **(WRITE_OPTIONS or {}))
     return {str(k): int(v) for k, v in y_res.value_counts().sort_index().items()}
 
 
@@ -143,10 +159,23 @@ def run_polars(src: Path, out: Path, method: str) -> dict:
     return {str(k): int(v) for k, v in sorted(got.iter_rows())}
 
 
+# Imported before the clock starts (their time is reported apart, as ``import_s``).
+MODULES = {
+    "dask": ("dask.dataframe", "distributed", "pyarrow.parquet", "imbalance.dask"),
+    "pandas": ("pandas", "pyarrow.parquet"),
+    "imblearn": ("pandas", "pyarrow.parquet", "imblearn.over_sampling", "imblearn.under_sampling"),
+    "polars": ("polars",),
+}
+
+
 def one(impl: str, method: str, src: str) -> None:
     func = {"dask": run_dask, "pandas": run_pandas, "imblearn": run_imblearn, "polars": run_polars}[
         impl
     ]
+    start = time.perf_counter()
+    for module in MODULES[impl]:
+        importlib.import_module(module)
+    import_s = round(time.perf_counter() - start, 2)
     with tempfile.TemporaryDirectory() as tmp:
         box: dict = {}
 
@@ -157,7 +186,7 @@ def one(impl: str, method: str, src: str) -> None:
 
         (Path(tmp) / "out").mkdir()
         box["peak_mib"] = peak_extra_mib(call)
-    print(json.dumps({"impl": impl, "method": method, **box}))
+    print(json.dumps({"impl": impl, "method": method, **box, "import_s": import_s}))
 
 
 def smote_recall(n_minority: int, block_sizes: list[int | None]) -> None:
@@ -213,13 +242,33 @@ def smote_recall(n_minority: int, block_sizes: list[int | None]) -> None:
             )
 
 
+def _run_all(src: str, impls: list[str], extra: list[str]) -> None:
+    for method in METHODS:
+        for impl in impls:
+            cmd = [sys.executable, __file__, *extra, "--one", impl, method, src]
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            line = out.stdout.strip().splitlines()[-1] if out.returncode == 0 else None
+            error = {"impl": impl, "method": method, "error": out.stderr.strip().splitlines()[-1:]}
+            print(line or json.dumps(error), flush=True)
+
+
 def main() -> None:
+    global WRITE_OPTIONS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--smote", action="store_true")
     parser.add_argument("--one", nargs=3, metavar=("IMPL", "METHOD", "SRC"), help=argparse.SUPPRESS)
     parser.add_argument("--impls", default=",".join(IMPLS))
+    parser.add_argument(
+        "--pyarrow-defaults", action="store_true", help="write with pyarrow's default options"
+    )
+    parser.add_argument(
+        "--data", help="folder for the parquet input, kept and reused (default: a temp dir)"
+    )
     args = parser.parse_args()
+    extra = ["--pyarrow-defaults"] if args.pyarrow_defaults else []
+    if args.pyarrow_defaults:
+        WRITE_OPTIONS = None
     if args.one:
         one(*args.one)
         return
@@ -228,25 +277,15 @@ def main() -> None:
         smote_recall(n, [None, n // 2, n // 4, n // 8])
         return
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        make_parquet(Path(tmp), args.rows)
-        print(f"# {args.rows:,} rows written in {time.perf_counter() - start:.1f} s", flush=True)
-        for method in METHODS:
-            for impl in args.impls.split(","):
-                cmd = [sys.executable, __file__, "--one", impl, method, tmp]
-                out = subprocess.run(cmd, capture_output=True, text=True)
-                line = out.stdout.strip().splitlines()[-1] if out.returncode == 0 else None
-                print(
-                    line
-                    or json.dumps(
-                        {
-                            "impl": impl,
-                            "method": method,
-                            "error": out.stderr.strip().splitlines()[-1:],
-                        }
-                    ),
-                    flush=True,
-                )
+        src = Path(args.data or tmp)
+        if not any(src.glob("*.parquet")):
+            src.mkdir(parents=True, exist_ok=True)
+            start = time.perf_counter()
+            make_parquet(src, args.rows)
+            print(
+                f"# {args.rows:,} rows written in {time.perf_counter() - start:.1f} s", flush=True
+            )
+        _run_all(str(src), args.impls.split(","), extra)
 
 
 if __name__ == "__main__":

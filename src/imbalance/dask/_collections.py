@@ -1,21 +1,28 @@
 """The Dask side of partitioned resampling: check the collections, run the passes, build results.
 
-The passes run the kernels of :mod:`._kernels` on the label (and row-id) partitions only and
+The passes run the kernels of :mod:`._kernels` on the label (and row-id) columns only and
 bring back small summaries; the results are lazy collections whose partitions are computed
 by the same kernels, next to the data.
+
+Partitions line up because every collection here is turned into tasks with Dask's partition
+tuning switched off (the documented ``optimization.tune.active`` setting): tuning fuses small
+input partitions when few columns are read, so the label column alone would otherwise come
+in other partitions than X. With it off, the label-only reads of the passes and the reads of
+X behind the results have X's own partitions, and the results are built on those very tasks
+(``to_delayed``), whatever the user's settings when they compute them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
-import pandas as pd
 from dask.dataframe.utils import make_meta
 
 from .._validation import check_generator
@@ -27,6 +34,7 @@ from ._kernels import (
     WindowSummary,
     count_labels,
     ids_of,
+    keyed_rows,
     label_codes,
     multiplicity,
     position_ids,
@@ -54,15 +62,16 @@ __all__ = [
 _Y = "__imbalance_y__"
 
 
+_UNTUNED = {"optimization.tune.active": False}
+
+
 @dataclass(frozen=True)
 class Partitioned:
     """X and its labels, partitioned alike.
 
     For a DataFrame the labels are always a column of X (``target``): a separate y is assigned
-    to X first, so that every pass and the result read X's own partitions. (Reading the label
-    column alone would let Dask's optimiser fuse small parquet partitions, and the passes
-    would then see other partitions than X.) ``y_name`` is a separate y's name, restored on
-    ``y_resampled``.
+    to X first, so that a pass reading the label column and the results reading X agree on
+    the partitions. ``y_name`` is a separate y's name, restored on ``y_resampled``.
     """
 
     X: Any
@@ -84,18 +93,54 @@ class Partitioned:
     def features(self) -> list[Any]:
         return [c for c in self.X.columns if not (self.separate and c == _Y)]
 
-    def _parts(self) -> list[Any]:
-        return list(self.X.to_delayed())
+    @cached_property
+    def parts(self) -> list[Any]:
+        """X's partitions (row blocks of an Array) as delayed objects, exactly as X has them."""
+        with dask.config.set(_UNTUNED):
+            if self.frame:
+                return list(np.ravel(self.X.to_delayed()))
+            return list(self.X.to_delayed()[:, 0])
+
+    @cached_property
+    def key_blocks(self) -> list[tuple[Any, Any]]:
+        """(labels, row ids or None) of every partition, reading those columns only."""
+        if not self.frame:
+            return [(b, None) for b in np.ravel(self.y.to_delayed())]
+        columns = [self.target]
+        if self.row_id is not None and self.row_id != self.target:
+            columns.append(self.row_id)
+        with dask.config.set(_UNTUNED):
+            blocks = list(np.ravel(self.X[columns].to_delayed()))
+        if len(blocks) != self.npartitions:
+            raise InvalidDataError(
+                f"Dask read the label column of X in {len(blocks)} partitions, X has "
+                f"{self.npartitions}; persist X (X = X.persist()) before resampling it."
+            )
+        return [
+            (
+                dask.delayed(_column)(b, self.target),
+                None if self.row_id is None else dask.delayed(_column)(b, self.row_id),
+            )
+            for b in blocks
+        ]
 
     def label_blocks(self) -> list[Any]:
-        if not self.frame:
-            return list(np.ravel(self.y.to_delayed()))
-        return [dask.delayed(_column)(b, self.target) for b in self._parts()]
+        return [labels for labels, _ in self.key_blocks]
 
-    def id_blocks(self) -> list[Any]:
-        if self.row_id is None:
-            return [None] * self.npartitions
-        return [dask.delayed(_column)(b, self.row_id) for b in self._parts()]
+    def with_labels(self) -> list[tuple[Any, Any]]:
+        """(partition of X, its labels) pairs, for tasks that read X's rows anyway."""
+        if not self.frame:
+            return list(zip(self.parts, self.label_blocks(), strict=True))
+        return [(b, dask.delayed(_column)(b, self.target)) for b in self.parts]
+
+    def originals(self) -> Any:
+        """X itself, as a collection built on the partitions the passes saw."""
+        if not self.frame:
+            return self.X
+        divisions = self.X.divisions if self.X.known_divisions else None
+        return dd.from_delayed(
+            self.parts, meta=make_meta(self.X), divisions=divisions, verify_meta=False
+        )
 
     def split(self, full: Any) -> tuple[Any, Any]:
         """(X, y) of a frame holding the label column."""
@@ -234,11 +279,24 @@ def partition_keys(n_rows: int, ids: Any, offset: int, seed: int) -> np.ndarray:
     return row_keys(raw, seed)
 
 
+def drawn_keys(
+    codes: np.ndarray, ids: Any, offset: int, seed: int, draws: list[ClassDraw]
+) -> np.ndarray:
+    """Row keys of the rows whose class is drawn by threshold; 0 for the others (unused)."""
+    rows = keyed_rows(codes, draws)
+    if rows is None:
+        return partition_keys(len(codes), ids, offset, seed)
+    keys = np.zeros(len(codes), dtype=np.uint64)
+    raw = (rows + offset).astype(np.uint64) if ids is None else ids_of(ids)[rows]
+    keys[rows] = row_keys(raw, seed)
+    return keys
+
+
 def _window_task(
     labels: Any, ids: Any, offset: int, classes: list[Any], draws: list[ClassDraw], seed: int
 ) -> list[WindowSummary | None]:
     codes = label_codes(labels, classes)
-    return window_summary(partition_keys(len(codes), ids, offset, seed), codes, draws)
+    return window_summary(drawn_keys(codes, ids, offset, seed, draws), codes, draws)
 
 
 def threshold_pass(
@@ -254,9 +312,7 @@ def threshold_pass(
     while True:
         tasks = [
             dask.delayed(_window_task)(lab, ids, int(off), classes, draws, seed)
-            for lab, ids, off in zip(
-                data.label_blocks(), data.id_blocks(), offsets.tolist(), strict=True
-            )
+            for (lab, ids), off in zip(data.key_blocks, offsets.tolist(), strict=True)
         ]
         summaries = [list(s) for s in dask.compute(*tasks)]
         cuts, retry = find_cuts(classes, draws, summaries)
@@ -267,62 +323,63 @@ def threshold_pass(
 
 @dataclass(frozen=True)
 class Selection:
-    """Everything a partition needs to know which of its rows come out, and how often."""
+    """Everything a partition needs, besides its offset, to know which rows come out."""
 
     classes: list[Any]
     draws: list[ClassDraw]
     cuts: list[Threshold | None]
-    offsets: tuple[int, ...]
     seed: int
 
-    def positions(self, p: int, labels: Any, ids: Any = None) -> np.ndarray:
-        """Positions, within partition ``p``, of its output rows (repeats side by side)."""
+    def positions(self, labels: Any, ids: Any, offset: int) -> np.ndarray:
+        """Positions, within a partition starting at ``offset``, of its output rows."""
         codes = label_codes(labels, self.classes)
-        keys = partition_keys(len(codes), ids, self.offsets[p], self.seed)
+        keys = drawn_keys(codes, ids, offset, self.seed, self.draws)
         return repeat_positions(multiplicity(keys, codes, self.draws, self.cuts))
 
 
-def _partition_number(i: int) -> pd.Series:
-    return pd.Series([i], dtype=np.int64)
+def _check_rows(part: Any, n_rows: int) -> None:
+    if len(part) != n_rows:
+        raise InvalidDataError(
+            f"X changed between the passes over it: a partition counted with {n_rows} rows "
+            f"now has {len(part)}. Persist X (X = X.persist()) when its source is not "
+            "deterministic."
+        )
 
 
-def _numbers(n: int) -> Any:
-    """A collection holding, in partition ``i``, the number ``i`` (partitions[i] keeps it)."""
-    meta = pd.Series([], dtype=np.int64)
-    return dd.from_map(_partition_number, range(n), meta=meta, divisions=None)
+def _take_frame(
+    part: Any, offset: int, n_rows: int, selection: Selection, target: Any, row_id: Any
+) -> Any:
+    _check_rows(part, n_rows)
+    ids = part[row_id] if row_id is not None else None
+    return part.iloc[selection.positions(part[target], ids, offset)]
 
 
-def _take_frame(part: Any, number: Any, *, selection: Selection, data: Partitioned) -> Any:
-    p = int(number.iloc[0])
-    ids = part[data.row_id] if data.row_id is not None else None
-    return part.iloc[selection.positions(p, part[data.target], ids)]
+def _frame_rows(data: Partitioned, counts: np.ndarray, selection: Selection, sub: bool) -> Any:
+    rows = counts.sum(axis=1).tolist()
+    tasks = [
+        dask.delayed(_take_frame)(part, off, n, selection, data.target, data.row_id)
+        for part, off, n in zip(data.parts, offsets_of(counts).tolist(), rows, strict=True)
+    ]
+    divisions = data.X.divisions if sub and data.X.known_divisions else None
+    return dd.from_delayed(tasks, meta=make_meta(data.X), divisions=divisions, verify_meta=False)
 
 
-def _frame_rows(data: Partitioned, selection: Selection) -> Any:
-    return data.X.map_partitions(
-        _take_frame,
-        _numbers(data.npartitions),
-        selection=selection,
-        data=data,
-        meta=make_meta(data.X),
-        align_dataframes=False,
-    )
-
-
-def _global_positions(selection: Selection, p: int, labels: Any, ids: Any) -> np.ndarray:
-    return selection.positions(p, labels, ids) + selection.offsets[p]
+def _global_positions(selection: Selection, labels: Any, ids: Any, offset: int) -> np.ndarray:
+    return selection.positions(labels, ids, offset) + offset
 
 
 def _take_block(block: Any, positions: np.ndarray) -> Any:
     return block[positions]
 
 
-def _array_rows(data: Partitioned, sizes: np.ndarray, selection: Selection) -> tuple[Any, Any]:
+def _array_rows(
+    data: Partitioned, counts: np.ndarray, sizes: np.ndarray, selection: Selection
+) -> tuple[Any, Any]:
     X_parts, y_parts = [], []
-    x_blocks = data.X.to_delayed()[:, 0]
     n_features = data.X.shape[1]
-    for p, (xb, yb) in enumerate(zip(x_blocks, data.label_blocks(), strict=True)):
-        pos = dask.delayed(selection.positions)(p, yb)
+    offsets = offsets_of(counts).tolist()
+    for p, (xb, yb) in enumerate(zip(data.parts, data.label_blocks(), strict=True)):
+        pos = dask.delayed(selection.positions)(yb, None, offsets[p])
         n = int(sizes[p])
         X_parts.append(
             da.from_delayed(dask.delayed(_take_block)(xb, pos), (n, n_features), dtype=data.X.dtype)
@@ -331,33 +388,41 @@ def _array_rows(data: Partitioned, sizes: np.ndarray, selection: Selection) -> t
     return da.concatenate(X_parts), da.concatenate(y_parts)
 
 
-def sample_positions(data: Partitioned, sizes: np.ndarray, selection: Selection) -> Any:
+def sample_positions(
+    data: Partitioned, counts: np.ndarray, sizes: np.ndarray, selection: Selection
+) -> Any:
     """Lazy positions in X of the output rows, as a dask Array with known chunks."""
     blocks = [
         da.from_delayed(
-            dask.delayed(_global_positions)(selection, p, lab, ids), (int(sizes[p]),), np.intp
+            dask.delayed(_global_positions)(selection, lab, ids, off), (int(n),), np.intp
         )
-        for p, (lab, ids) in enumerate(zip(data.label_blocks(), data.id_blocks(), strict=True))
+        for (lab, ids), off, n in zip(
+            data.key_blocks, offsets_of(counts).tolist(), sizes.tolist(), strict=True
+        )
     ]
     return da.concatenate(blocks)
 
 
-def drawn_rows(data: Partitioned, sizes: np.ndarray, selection: Selection) -> tuple[Any, Any]:
+def drawn_rows(
+    data: Partitioned, counts: np.ndarray, sizes: np.ndarray, selection: Selection
+) -> tuple[Any, Any]:
     """The drawn rows, lazily: (frame with the label column, None), or (X rows, y rows)."""
     if not data.frame:
-        return _array_rows(data, sizes, selection)
-    return _frame_rows(data, selection), None
+        return _array_rows(data, counts, sizes, selection)
+    return _frame_rows(data, counts, selection, sub=False), None
 
 
-def select(data: Partitioned, sizes: np.ndarray, selection: Selection) -> tuple[Any, Any]:
+def select(
+    data: Partitioned, counts: np.ndarray, sizes: np.ndarray, selection: Selection
+) -> tuple[Any, Any]:
     """The drawn rows of X and y, lazily, partition by partition (repeats side by side)."""
     if not data.frame:
-        return _array_rows(data, sizes, selection)
-    return data.split(_frame_rows(data, selection))
+        return _array_rows(data, counts, sizes, selection)
+    return data.split(_frame_rows(data, counts, selection, sub=True))
 
 
 def append(data: Partitioned, X_new: Any, y_new: Any = None) -> tuple[Any, Any]:
     """X and y followed by new rows (new partitions); for a frame, X_new holds the labels."""
     if not data.frame:
         return da.concatenate([data.X, X_new]), da.concatenate([data.y, y_new])
-    return data.split(dd.concat([data.X, X_new]))
+    return data.split(dd.concat([data.originals(), X_new]))

@@ -22,22 +22,41 @@ partition a row lives in, which is what makes the samples independent of the par
 Draws
 -----
 *Subset* (without replacement): a class keeps the ``t`` rows of smallest key, a uniform random
-``t``-subset. *Multiset* (``e`` draws with replacement): row ``i`` carries a Poisson process
-of rate 1 whose ``j``-th gap is ``-log(u)`` with ``u = unit(mix64(key ^ mix64((j + 1) *
-0x9E3779B97F4A7C15)))``; the first ``e`` arrivals of the class, ordered by (time, key, j), are
-the draws. The labels of the first ``e`` arrivals of ``n`` superposed rate-1 processes are
-independent and uniform over the ``n`` rows, so the counts per row follow the multinomial
-distribution of ``e`` draws with replacement: the bootstrap, with exactly ``e`` draws.
+``t``-subset. *Multiset* (``e`` draws with replacement among ``n`` rows): row ``i`` carries a
+Poisson process of rate 1 driven by its key, and the first ``e`` arrivals of the class, ordered
+by (time, key, arrival number), are the draws. The labels of the first ``e`` arrivals of ``n``
+superposed rate-1 processes are independent and uniform over the ``n`` rows, so the counts per
+row follow the multinomial distribution of ``e`` draws with replacement: the bootstrap, with
+exactly ``e`` draws.
+
+Each row's process is built around an *anchor* time ``A`` that depends on ``e`` and ``n`` only
+(:func:`anchor_time`), so that only the few arrivals near the class's cut are ever generated.
+With ``stream(f, j) = mix64(((f << 40) + j + 1) * 0x9E3779B97F4A7C15)`` (mod 2**64) and
+``unit(b) = ((b >> 11) + 0.5) / 2**53``:
+
+- ``N(A)``, the number of arrivals in ``[0, A]``, is the inverse Poisson(``A``) distribution
+  function of ``unit(mix64(key ^ stream(1, 0)))``;
+- given ``N(A)``, those arrivals are at ``A * unit(mix64(key ^ stream(2, j)))``, ``j < N(A)``,
+  with arrival numbers ``j`` (generated only when a cut falls below ``A``, which the windows
+  make vanishingly rare);
+- after ``A``, arrival ``N(A) + j`` comes at ``A + g_0 + ... + g_j`` (summed left to right) with
+  gaps ``g_j = -log(unit(mix64(key ^ stream(0, j))))``.
+
+This is exactly a Poisson process (a Poisson count on ``[0, A]`` with uniform arrival times,
+followed by an independent process after ``A``); with ``A = 0`` it is the plain sum of
+exponential gaps. Work per class is about ``n + 50 * sqrt(e)`` generated numbers, not ``e``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from ..exceptions import InvalidDataError
 
@@ -46,6 +65,7 @@ __all__ = [
     "LabelCounts",
     "WindowSummary",
     "count_labels",
+    "keyed_rows",
     "label_codes",
     "mix64",
     "multiplicity",
@@ -58,6 +78,12 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 # Arrival-time cells generated at once (rows x arrivals), bounding the temporaries to ~32 MB.
 _CELLS = 1 << 22
+# Anchor of the multiset processes, in standard deviations of the cut below its expected time:
+# four times the first window's half-width (see _plan), so only a second widening reaches it.
+Z_ANCHOR = 40.0
+
+# Integer labels in [0, _BINCOUNT_MAX) are counted with bincount rather than by sorting.
+_BINCOUNT_MAX = 1 << 16
 
 Mode = Literal["all", "none", "subset", "multiset"]
 
@@ -152,6 +178,10 @@ def count_labels(labels: Any) -> LabelCounts:
     if n_missing:
         empty = np.empty(0, dtype=arr.dtype)
         return LabelCounts(empty, np.empty(0, dtype=np.int64), len(arr), n_missing)
+    if arr.dtype.kind in "iu" and len(arr) and arr.min() >= 0 and arr.max() < _BINCOUNT_MAX:
+        counts = np.bincount(arr.astype(np.intp, copy=False))
+        values = np.flatnonzero(counts).astype(arr.dtype)
+        return LabelCounts(values, counts[values].astype(np.int64), len(arr), 0)
     try:
         values, counts = np.unique(arr, return_counts=True)
     except TypeError as exc:
@@ -163,9 +193,32 @@ def count_labels(labels: Any) -> LabelCounts:
     return LabelCounts(values, counts.astype(np.int64), len(arr), 0)
 
 
+def _numeric_codes(arr: np.ndarray, classes: list[Any]) -> np.ndarray | None:
+    """Codes of numeric labels (a lookup table for small integers, else a binary search).
+
+    None when a label is not among the classes.
+    """
+    table = np.asarray(classes)
+    if table.dtype.kind not in "biuf" or len(table) == 0 or len(arr) == 0:
+        return None if len(arr) else np.empty(0, dtype=np.intp)
+    if arr.dtype.kind in "iu" and table.dtype.kind in "iu":
+        lo, hi = int(table.min()), int(table.max())
+        if lo >= 0 and hi < _BINCOUNT_MAX and arr.min() >= 0 and arr.max() <= hi:
+            lookup = np.full(hi + 1, -1, dtype=np.intp)
+            lookup[table] = np.arange(len(table))
+            codes = lookup[arr]
+            return codes if bool((codes >= 0).all()) else None
+    codes = np.minimum(np.searchsorted(table, arr), len(table) - 1)
+    return codes if bool((table[codes] == arr).all()) else None
+
+
 def label_codes(labels: Any, classes: list[Any]) -> np.ndarray:
-    """Position in ``classes`` of each row's label."""
+    """Position in ``classes`` (sorted, as :func:`merge_counts` gives them) of each row's label."""
     arr = label_array(labels)
+    if arr.dtype.kind in "biuf":
+        codes = _numeric_codes(arr, classes)
+        if codes is not None:
+            return codes
     codes = pd.Index(classes, dtype=object).get_indexer(pd.Index(arr, dtype=object))
     if (codes < 0).any():
         unknown = arr[np.flatnonzero(codes < 0)[0]]
@@ -188,7 +241,9 @@ class ClassDraw:
     smallest key) or ``"multiset"`` (``goal`` draws with replacement) among the class's ``size``
     rows. ``lo`` and ``hi`` bound the window of keys (subset, as integers) or arrival times
     (multiset) whose values the next pass returns; ``z`` is its half-width in standard
-    deviations of the threshold's position.
+    deviations of the threshold's position. ``anchor`` is the time ``A`` from which a
+    multiset's processes are generated (:func:`anchor_time`, fixed for the class: it does not
+    move when the window widens).
     """
 
     mode: Mode
@@ -197,6 +252,7 @@ class ClassDraw:
     lo: float = 0.0
     hi: float = 0.0
     z: float = 0.0
+    anchor: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -218,55 +274,140 @@ def _unit(bits: np.ndarray) -> np.ndarray:
     return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
 
 
-def _gaps(keys: np.ndarray, start: int, count: int) -> np.ndarray:
-    """Gaps ``start .. start + count - 1`` of each row's Poisson process (Exp(1) variables)."""
+def _stream(family: int, index: np.ndarray) -> np.ndarray:
+    """``stream(family, j)`` of the module docstring, for each ``j`` of ``index``."""
     with np.errstate(over="ignore"):
-        streams = mix64(np.arange(start + 1, start + count + 1, dtype=np.uint64) * _GOLDEN)
-    return -np.log(_unit(mix64(keys[:, None] ^ streams[None, :])))
+        base = np.asarray(index, dtype=np.uint64) + np.uint64((family << 40) + 1)
+        return mix64(base * _GOLDEN)
 
 
-def arrival_times(keys: np.ndarray, upto: float) -> np.ndarray:
-    """Arrival times of each row's process, every arrival up to ``upto`` included.
+def anchor_time(goal: int, size: int, z: float = Z_ANCHOR) -> float:
+    """The anchor ``A`` of a class's processes: ``z`` standard deviations below its cut.
 
-    Shape ``(n_rows, K)``; arrivals past ``upto`` may be present after the last wanted one.
-    Times are cumulative sums in one left-to-right order, so a row's times are bit-identical
-    whatever ``upto`` and however many rows are processed together.
+    The cut time of ``goal`` draws among ``size`` rows is about ``goal / size`` with standard
+    deviation ``sqrt(goal) / size``; rows generate their arrivals from ``A`` on only.
+    """
+    if goal <= 0 or size <= 0:
+        return 0.0
+    return max(0.0, (goal - z * math.sqrt(goal)) / size)
+
+
+@lru_cache(maxsize=64)
+def _poisson_table(mean: float) -> tuple[int, np.ndarray]:
+    """``(k0, cdf)``: ``cdf[i] = P(Poisson(mean) <= k0 + i)``, all but ~1e-30 of the mass."""
+    spread = 13.0 * math.sqrt(mean)
+    k0 = max(0, math.floor(mean - spread) - 10)
+    ks = np.arange(k0, math.ceil(mean + spread) + 40, dtype=np.float64)
+    cdf = np.maximum.accumulate(special.pdtr(ks, mean))
+    cdf.setflags(write=False)
+    return k0, cdf
+
+
+def anchor_counts(keys: np.ndarray, anchor: float) -> np.ndarray:
+    """``N(A)``: each row's number of arrivals in ``[0, anchor]`` (inverse Poisson CDF)."""
+    if anchor <= 0.0 or len(keys) == 0:
+        return np.zeros(len(keys), dtype=np.int64)
+    k0, cdf = _poisson_table(float(anchor))
+    u = _unit(mix64(keys ^ _stream(1, np.zeros(1, dtype=np.uint64))))
+    found = np.minimum(np.searchsorted(cdf, u, side="left"), len(cdf) - 1)
+    return k0 + found.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """Arrivals of a block of rows below a time window, and those inside it.
+
+    ``below[i]`` counts row ``i``'s arrivals before ``lo``; ``rows``, ``times`` and
+    ``numbers`` list the arrivals in ``[lo, hi]`` (row, time, arrival number).
+    """
+
+    below: np.ndarray
+    rows: np.ndarray
+    times: np.ndarray
+    numbers: np.ndarray
+
+
+def _before_anchor(
+    keys: np.ndarray, n_anchor: np.ndarray, anchor: float, lo: float, hi: float
+) -> Arrivals:
+    """Arrivals in ``[0, anchor]`` (uniform times given their number); rare: cuts below A."""
+    rows = np.repeat(np.arange(len(keys)), n_anchor)
+    starts = np.cumsum(n_anchor) - n_anchor
+    numbers = np.arange(len(rows), dtype=np.int64) - np.repeat(starts, n_anchor)
+    times = anchor * _unit(mix64(keys[rows] ^ _stream(2, numbers)))
+    below = np.bincount(rows[times < lo], minlength=len(keys)).astype(np.int64)
+    inside = (times >= lo) & (times <= hi)
+    return Arrivals(below, rows[inside], times[inside], numbers[inside])
+
+
+def _after_anchor(keys: np.ndarray, anchor: float, lo: float, hi: float) -> Arrivals:
+    """Arrivals after ``anchor`` (gaps summed left to right), counted below ``lo`` up to ``hi``.
+
+    Rows draw their gaps a few at a time and only rows still short of ``hi`` draw more, so the
+    work is about the number of arrivals up to ``hi``. A row's times are bit-identical
+    whatever the window and however many rows are processed together.
     """
     n = len(keys)
-    width = max(1, math.ceil(upto + 6.0 * math.sqrt(max(upto, 0.0)) + 8.0))
-    carry = np.zeros((n, 1))
-    blocks: list[np.ndarray] = []
+    lam = max(hi - anchor, 0.0)
+    width = max(1, math.ceil(lam + 2.0 * math.sqrt(lam) + 1.0))
+    below = np.zeros(n, dtype=np.int64)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    active = np.arange(n)
+    carry = np.full(n, float(anchor))
     start = 0
-    need = np.ones(n, dtype=bool)
-    while need.any():
-        gaps = _gaps(keys, start, width)
-        times = np.cumsum(np.hstack([carry, gaps]), axis=1)[:, 1:]
-        blocks.append(times)
-        carry = times[:, -1:]
+    while active.size:
+        with np.errstate(over="ignore"):
+            bits = keys[active][:, None] ^ _stream(0, np.arange(start, start + width))[None, :]
+        gaps = -np.log(_unit(mix64(bits)))
+        gaps[:, 0] += carry
+        times = np.cumsum(gaps, axis=1)
+        below[active] += (times < lo).sum(axis=1)
+        r, j = np.nonzero((times >= lo) & (times <= hi))
+        found.append((active[r], times[r, j], start + j.astype(np.int64)))
+        carry = times[:, -1]
+        more = carry <= hi
+        active, carry = active[more], carry[more]
         start += width
-        need = carry[:, 0] <= upto
-    return blocks[0] if len(blocks) == 1 else np.hstack(blocks)
+    rows, times_in, numbers = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return Arrivals(below, rows, times_in, numbers)
 
 
-def _row_chunks(n: int, upto: float) -> list[slice]:
-    width = max(1, math.ceil(upto + 6.0 * math.sqrt(max(upto, 0.0)) + 8.0))
-    step = max(1, _CELLS // width)
+def arrivals(keys: np.ndarray, anchor: float, lo: float, hi: float) -> Arrivals:
+    """Each row's arrivals before ``lo``, and its arrivals in ``[lo, hi]``, of its process."""
+    if len(keys) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return Arrivals(empty, empty, np.empty(0), empty)
+    n_anchor = anchor_counts(keys, anchor)
+    after = _after_anchor(keys, anchor, lo, hi)
+    numbers = n_anchor[after.rows] + after.numbers
+    if lo >= anchor:
+        return Arrivals(n_anchor + after.below, after.rows, after.times, numbers)
+    inner = _before_anchor(keys, n_anchor, anchor, lo, hi)
+    return Arrivals(
+        inner.below + after.below,
+        np.concatenate([inner.rows, after.rows]),
+        np.concatenate([inner.times, after.times]),
+        np.concatenate([inner.numbers, numbers]),
+    )
+
+
+def _row_chunks(n: int, width: float) -> list[slice]:
+    step = max(1, _CELLS // max(1, math.ceil(width) + 1))
     return [slice(i, i + step) for i in range(0, n, step)]
 
 
-def _multiset_window(keys: np.ndarray, lo: float, hi: float) -> WindowSummary:
+def _multiset_window(keys: np.ndarray, draw: ClassDraw) -> WindowSummary:
     below = 0
-    times, ks, arrival = [], [], []
-    for rows in _row_chunks(len(keys), hi):
-        T = arrival_times(keys[rows], hi)
-        below += int((lo > T).sum())
-        r, j = np.nonzero((lo <= T) & (hi >= T))
-        times.append(T[r, j])
-        ks.append(keys[rows][r])
-        arrival.append(j.astype(np.int64))
+    times, ks, numbers = [], [], []
+    for rows in _row_chunks(len(keys), draw.hi - draw.anchor):
+        got = arrivals(keys[rows], draw.anchor, draw.lo, draw.hi)
+        below += int(got.below.sum())
+        times.append(got.times)
+        ks.append(keys[rows][got.rows])
+        numbers.append(got.numbers)
     if not times:
         return WindowSummary(0, np.empty(0), np.empty(0, np.uint64), np.empty(0, np.int64))
-    return WindowSummary(below, np.concatenate(times), np.concatenate(ks), np.concatenate(arrival))
+    return WindowSummary(below, np.concatenate(times), np.concatenate(ks), np.concatenate(numbers))
 
 
 def _subset_window(keys: np.ndarray, lo: float, hi: float) -> WindowSummary:
@@ -285,27 +426,34 @@ def window_summary(
         if draw.mode == "subset":
             out.append(_subset_window(keys[codes == k], draw.lo, draw.hi))
         elif draw.mode == "multiset":
-            out.append(_multiset_window(keys[codes == k], draw.lo, draw.hi))
+            out.append(_multiset_window(keys[codes == k], draw))
         else:
             out.append(None)
     return out
+
+
+def keyed_rows(codes: np.ndarray, draws: list[ClassDraw]) -> np.ndarray | None:
+    """Rows whose class is drawn by threshold (the only ones that need a key); None: all."""
+    keyed = [k for k, d in enumerate(draws) if d.mode in ("subset", "multiset")]
+    if len(keyed) == len(draws):
+        return None
+    return np.flatnonzero(np.isin(codes, keyed))
 
 
 Threshold = tuple[float, int, int]
 """A cut on the order of draws: (arrival time, row key, arrival number); subsets use the key."""
 
 
-def _multiset_counts(keys: np.ndarray, cut: Threshold) -> np.ndarray:
-    time, key, arrival = cut[0], np.uint64(cut[1]), cut[2]
+def _multiset_counts(keys: np.ndarray, draw: ClassDraw, cut: Threshold) -> np.ndarray:
+    time, key, number = cut[0], np.uint64(cut[1]), cut[2]
     out = np.zeros(len(keys), dtype=np.int64)
-    for rows in _row_chunks(len(keys), time):
-        T = arrival_times(keys[rows], time)
-        count = (time > T).sum(axis=1)
-        tie_r, tie_j = np.nonzero(np.equal(T, time))
-        if tie_r.size:
-            k = keys[rows][tie_r]
-            wins = (k < key) | ((k == key) & (tie_j <= arrival))
-            np.add.at(count, tie_r[wins], 1)
+    for rows in _row_chunks(len(keys), time - draw.anchor):
+        got = arrivals(keys[rows], draw.anchor, time, time)
+        count = got.below
+        if got.rows.size:
+            k = keys[rows][got.rows]
+            wins = (k < key) | ((k == key) & (got.numbers <= number))
+            np.add.at(count, got.rows[wins], 1)
         out[rows] = count
     return out
 
@@ -327,7 +475,7 @@ def multiplicity(
         elif draw.mode == "subset" and cut is not None:
             m[rows] = keys[rows] <= np.uint64(cut[1])
         elif draw.mode == "multiset" and cut is not None:
-            m[rows] = _multiset_counts(keys[rows], cut)
+            m[rows] = _multiset_counts(keys[rows], draw, cut)
     return m
 
 

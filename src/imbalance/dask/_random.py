@@ -77,7 +77,7 @@ class _PartitionedRandomSampler(SamplerTagsMixin, BaseEstimator):
         offsets = offsets_of(counts)
         cuts, draws, summaries = threshold_pass(data, classes, draws, offsets, self.seed_)
         drawn = quotas(counts, draws, cuts, summaries)
-        selection = Selection(classes, draws, cuts, tuple(offsets.tolist()), self.seed_)
+        selection = Selection(classes, draws, cuts, self.seed_)
         return self._output(data, counts, drawn, selection)
 
     def _record_input(self, data: Partitioned, classes: list[Any], counts: np.ndarray) -> None:
@@ -202,8 +202,8 @@ class RandomUnderSampler(_PartitionedRandomSampler):
     ) -> tuple[Any, Any]:
         sizes = drawn.sum(axis=1)
         self.partition_counts_ = drawn
-        self.sample_indices_ = sample_positions(data, sizes, selection)
-        return select(data, sizes, selection)
+        self.sample_indices_ = sample_positions(data, counts, sizes, selection)
+        return select(data, counts, sizes, selection)
 
 
 class RandomOverSampler(_PartitionedRandomSampler):
@@ -298,9 +298,9 @@ class RandomOverSampler(_PartitionedRandomSampler):
     def _output(
         self, data: Partitioned, counts: np.ndarray, drawn: np.ndarray, selection: Selection
     ) -> tuple[Any, Any]:
-        X_new, y_new = drawn_rows(data, drawn.sum(axis=1), selection)
+        X_new, y_new = drawn_rows(data, counts, drawn.sum(axis=1), selection)
         self.partition_counts_ = np.vstack([counts, drawn])
         originals = da.arange(int(counts.sum()), chunks=(tuple(counts.sum(axis=1).tolist()),))
-        repeats = sample_positions(data, drawn.sum(axis=1), selection)
+        repeats = sample_positions(data, counts, drawn.sum(axis=1), selection)
         self.sample_indices_ = da.concatenate([originals.astype(np.intp), repeats])
         return append(data, X_new, y_new)

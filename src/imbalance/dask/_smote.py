@@ -311,12 +311,8 @@ class _Job:
         self.start = 0
 
     def _blocks(self) -> list[tuple[Any, Any, int]]:
-        x_blocks = (
-            np.ravel(self.data.X.to_delayed())
-            if self.data.frame
-            else self.data.X.to_delayed()[:, 0]
-        )
-        return list(zip(x_blocks, self.data.label_blocks(), self.offsets.tolist(), strict=True))
+        pairs = self.data.with_labels()
+        return [(xb, yb, off) for (xb, yb), off in zip(pairs, self.offsets.tolist(), strict=True)]
 
     def _meta(self) -> pd.DataFrame:
         if self.data.frame:
