@@ -222,6 +222,7 @@ def label_codes(labels: Any, classes: list[Any]) -> np.ndarray:
     codes = pd.Index(classes, dtype=object).get_indexer(pd.Index(arr, dtype=object))
     if (codes < 0).any():
         unknown = arr[np.flatnonzero(codes < 0)[0]]
+        unknown = unknown.item() if isinstance(unknown, np.generic) else unknown
         raise InvalidDataError(
             f"y changed between the passes over the data: label {unknown!r} was not counted. "
             "Persist the collection (collection.persist()) when its source is not deterministic."

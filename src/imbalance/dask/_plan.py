@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..exceptions import InvalidDataError
-from ._kernels import Z_ANCHOR, ClassDraw, LabelCounts, Threshold, WindowSummary, anchor_time
+from ._kernels import ClassDraw, LabelCounts, Threshold, WindowSummary, anchor_time
 
 __all__ = ["find_cuts", "merge_counts", "plan_draws", "quotas", "widen"]
 
@@ -22,9 +22,9 @@ __all__ = ["find_cuts", "merge_counts", "plan_draws", "quotas", "widen"]
 # a window misses with probability below 1e-20, and a miss only costs one more pass.
 Z_FIRST = 10.0
 _Z_GROWTH = 4.0
-# The multiset processes start at an anchor one widening below the first window (only a
-# second widening, never seen in practice, makes rows generate their arrivals before it).
-assert Z_FIRST * _Z_GROWTH == Z_ANCHOR
+# The multiset processes are generated from an anchor Z_ANCHOR = Z_FIRST * _Z_GROWTH standard
+# deviations below the cut (._kernels.anchor_time): only a second widening, never seen in
+# practice, makes rows generate their arrivals before it.
 _MAX_TRIES = 40
 _U64_MAX = 2**64 - 1
 
@@ -106,8 +106,8 @@ def _with_window(draw: ClassDraw, z: float) -> ClassDraw:
         hi = min(_U64_MAX, int(min(1.0, p + z * sd) * 2.0**64))
         return ClassDraw("subset", goal, n, lo, hi, z)
     mean, sd = goal / n, math.sqrt(goal) / n
-    lo, hi = max(0.0, mean - z * sd), mean + z * sd
-    return ClassDraw("multiset", goal, n, lo, hi, z, anchor_time(goal, n))
+    start, end = max(0.0, mean - z * sd), mean + z * sd
+    return ClassDraw("multiset", goal, n, start, end, z, anchor_time(goal, n))
 
 
 def widen(draw: ClassDraw) -> ClassDraw:
