@@ -435,10 +435,10 @@ def window_summary(
 
 def keyed_rows(codes: np.ndarray, draws: list[ClassDraw]) -> np.ndarray | None:
     """Rows whose class is drawn by threshold (the only ones that need a key); None: all."""
-    keyed = [k for k, d in enumerate(draws) if d.mode in ("subset", "multiset")]
-    if len(keyed) == len(draws):
+    keyed = np.array([d.mode in ("subset", "multiset") for d in draws], dtype=bool)
+    if keyed.all():
         return None
-    return np.flatnonzero(np.isin(codes, keyed))
+    return np.flatnonzero(keyed[codes])
 
 
 Threshold = tuple[float, int, int]
