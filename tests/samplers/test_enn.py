@@ -14,7 +14,9 @@ from sklearn.neighbors import NearestNeighbors
 from imbalance.exceptions import InvalidDataError, InvalidParameterError
 from imbalance.neighbors import kneighbors
 from imbalance.samplers import AllKNN, EditedNearestNeighbours, RepeatedEditedNearestNeighbours
+from imbalance.samplers.under import _enn
 from imbalance.samplers.under._cleaning import NeighbourLists
+from imbalance.samplers.under._enn import edited_out, edited_out_certified
 
 
 def _data(n=1200, weights=(0.7, 0.2, 0.1), seed=0, sep=0.8):
@@ -146,3 +148,26 @@ def test_backends_and_threads_give_the_same_rows():
     for backend, jobs in [("exact", 2), ("auto", -1)]:
         out = EditedNearestNeighbours(neighbors=backend, n_jobs=jobs).fit_resample(X, y)[1]
         np.testing.assert_array_equal(out, ref)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    counts=st.lists(st.integers(3, 60), min_size=2, max_size=3),
+    k=st.integers(1, 3),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_certified_rule_equals_the_plain_rule_with_blocks(counts, k, seed):
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.repeat(np.arange(len(counts)), counts))
+    X = rng.normal(size=(len(y), 2)).round(1)  # with ties
+    lists = NeighbourLists(X, width=k, backend="exact", n_jobs=1, seed=0)
+    plain = edited_out(lists, y, np.arange(len(y)), k, "all", len(counts))
+    old = _enn._BLOCK_ROWS
+    try:
+        _enn._BLOCK_ROWS = 8  # blocks of about 8 rows: most bounds come from k-means blocks
+        fast, _ = edited_out_certified(
+            X, y, np.arange(len(counts)), k, backend="exact", n_jobs=1, rng=rng
+        )
+    finally:
+        _enn._BLOCK_ROWS = old
+    np.testing.assert_array_equal(fast, np.sort(plain))

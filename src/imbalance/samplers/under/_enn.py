@@ -9,13 +9,18 @@ remaining rows again.
 
 from __future__ import annotations
 
+import numbers
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.exceptions import ConvergenceWarning
 
 from ..._param_validation import Interval, Options
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
+from ...neighbors import NeighborIndex, kneighbors
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS, n_neighbors_of
 from ._cleaning import (
     CLEANING_STRATEGY,
@@ -27,6 +32,7 @@ from ._cleaning import (
     cleaned_classes,
     minority_code,
     numeric_features,
+    search_jobs,
     vote,
 )
 
@@ -35,6 +41,7 @@ __all__ = [
     "EditedNearestNeighbours",
     "RepeatedEditedNearestNeighbours",
     "edited_out",
+    "edited_out_certified",
     "neighbour_lists",
 ]
 
@@ -78,6 +85,91 @@ def edited_out(
     return rows[~stays]
 
 
+# Rows per block of the cheap upper bound of the fast rule (see ``edited_out_certified``).
+_BLOCK_ROWS = 2_000
+
+
+def edited_out_certified(
+    F: Any,
+    codes: np.ndarray,
+    cleaned: np.ndarray,
+    k: int,
+    *,
+    backend: str,
+    n_jobs: int | None,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, str]:
+    """The ENN rule with ``kind_sel="all"``, without searching every row over all rows.
+
+    A row of class ``c`` stays when its ``k`` nearest rows all have class ``c``; that is sure
+    when ``k`` rows of ``c`` are strictly nearer than the nearest row of another class. So:
+    (1) the distance ``d_o`` of each row to the nearest row of another class (a search over the
+    other classes only); (2) an upper bound ``u`` of the distance to its ``k``-th nearest row of
+    ``c``, from an exact search inside a block of nearby rows of ``c`` (k-means blocks of about
+    2,000 rows); (3) the full search only for the rows with ``u >= d_o``. Every decision equals
+    the plain rule's, ties included, because the bound is only trusted when it is strict.
+
+    With ``backend="approximate"`` only step (1) is approximate (an index over the other
+    classes, which are small when the majority is cleaned: a far "nearest" other row can only
+    keep a row that should go). Returns the rows removed and the backend that answered.
+    """
+    out = []
+    index: NeighborIndex | None = None
+    used = "exact"
+    for c in cleaned.tolist():
+        rows = np.flatnonzero(codes == c)
+        others = np.flatnonzero(codes != c)
+        if rows.size == 0 or others.size == 0:
+            continue
+        to_others = NeighborIndex(
+            backend=backend,  # type: ignore[arg-type]
+            n_jobs=search_jobs(n_jobs, rows.size, others.size),
+            random_state=int(rng.integers(2**31)),
+        ).fit(F[others])
+        used = str(to_others.backend_)
+        d_other = to_others.kneighbors(F[rows], 1, return_distance=True)[0][:, 0]
+        bound = _block_bound(F, rows, k, "exact", n_jobs, int(rng.integers(2**31)))
+        unsure = rows[bound >= d_other]
+        if unsure.size:
+            if index is None:  # few rows: searched exactly, even for the approximate backend
+                jobs = search_jobs(n_jobs, unsure.size, F.shape[0])
+                full = "exact" if backend == "approximate" else backend
+                index = NeighborIndex(backend=full, n_jobs=jobs).fit(F)  # type: ignore[arg-type]
+            labels = codes[index.kneighbors(None, k, rows=unsure)]
+            out.append(unsure[~(labels == c).all(axis=1)])
+    removed = np.sort(np.concatenate(out)) if out else np.empty(0, dtype=np.intp)
+    return removed, used
+
+
+def _block_bound(
+    F: Any, rows: np.ndarray, k: int, backend: str, n_jobs: int | None, seed: int
+) -> np.ndarray:
+    """For each row, the distance to its ``k``-th nearest row of its block (``inf`` in a block
+    too small): at least its distance to its ``k``-th nearest row of the whole class."""
+    n_blocks = rows.size // _BLOCK_ROWS
+    if n_blocks >= 2:
+        with warnings.catch_warnings():  # blocks only bound distances: duplicates do no harm
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            blocks = MiniBatchKMeans(
+                n_clusters=n_blocks, n_init=1, batch_size=4096, random_state=seed
+            ).fit_predict(F[rows])
+    else:
+        blocks = np.zeros(rows.size, dtype=np.intp)
+    bound = np.full(rows.size, np.inf)
+    order = np.argsort(blocks, kind="stable")
+    for part in np.split(order, np.cumsum(np.bincount(blocks))[:-1]):
+        if part.size > k:
+            dist, _ = kneighbors(
+                F[rows[part]],
+                k,
+                backend=backend,  # type: ignore[arg-type]
+                n_jobs=search_jobs(n_jobs, part.size, part.size),
+                return_distance=True,
+            )
+            bound[part] = dist[:, -1]
+    return bound
+
+
 def _cleaned_codes(
     owner: str, strategy: Any, target: EncodedTarget, counts: np.ndarray
 ) -> np.ndarray:
@@ -98,6 +190,13 @@ class EditedNearestNeighbours(CleaningMixin, BaseSampler):
     ``kind_sel="all"`` it is removed unless every neighbour has its class; with ``"mode"``
     unless its class is the most frequent among them. The kept rows come out in input order,
     and pandas rows keep their index labels.
+
+    With ``kind_sel="all"``, most rows are settled without a search over every row: a row is
+    surely kept when ``n_neighbors`` rows of its class, found in a block of nearby rows, are
+    strictly nearer than the nearest row of another class; only the other rows are searched
+    over all rows, and the rows kept are the same. With ``neighbors="approximate"`` the nearest
+    row of another class comes from an approximate index, so a few rows may stay that the
+    exact rule removes.
 
     Parameters
     ----------
@@ -186,6 +285,13 @@ class EditedNearestNeighbours(CleaningMixin, BaseSampler):
         F = numeric_features(X, owner)
         k = n_neighbors_of(self.n_neighbors)
         check_neighbourhood(owner, "n_neighbors", k, F.shape[0] - 1, f"X has {F.shape[0]} rows")
+        if self.kind_sel == "all" and isinstance(self.n_neighbors, numbers.Integral):
+            out, self.neighbors_backend_ = edited_out_certified(
+                F, target.codes, cleaned, k, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng
+            )
+            keep = np.ones(F.shape[0], dtype=bool)
+            keep[out] = False
+            return Resampled(indices=np.flatnonzero(keep))
         lists = neighbour_lists(
             F, self.n_neighbors, k, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng
         )
