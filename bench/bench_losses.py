@@ -194,7 +194,7 @@ def describe(device: torch.device) -> str:
 
 def path_taken(numel: int, device: torch.device) -> str:
     failed = any(k.endswith(device.type) for k in _fused._failed)
-    compiled = _fused._want_compiled(numel, device) and _fused._compiled and not failed
+    compiled = _fused.wants_compiled(numel, device) and _fused._compiled and not failed
     return "compiled" if compiled else "eager kernels"
 
 

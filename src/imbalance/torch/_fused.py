@@ -130,6 +130,45 @@ def softmax_focal_index_kernel(
     return loss, grad.to(z.dtype)
 
 
+def shifted_cross_entropy_kernel(
+    z: Tensor,
+    y: Tensor,
+    valid: Tensor,
+    a: Tensor | None,
+    shift: Tensor | None,
+    margin: Tensor | None,
+    logit_scale: float,
+    scale: Tensor | None,
+    want_grad: bool,
+) -> tuple[Tensor, Tensor | None]:
+    """Cross-entropy of ``logit_scale * (z + shift - margin_y e_y)`` against class indices.
+
+    ``shift`` (per class) gives the logit-adjusted and balanced-softmax losses, ``margin`` (per
+    class, taken at the target) and ``logit_scale`` give LDAM; ``a`` weighs each row by its
+    class. The gradient is ``logit_scale * a_y * (softmax_j - [j == y])``.
+    """
+    zf = z.to(opmath_dtype(z.dtype))
+    if shift is not None:
+        zf = zf + shift
+    if margin is not None:
+        zf = zf.scatter_add(1, y.unsqueeze(1), margin[y].neg().unsqueeze(1))
+    if logit_scale != 1.0:
+        zf = zf * logit_scale
+    lse = torch.logsumexp(zf, dim=1, keepdim=True)
+    log_py = zf.gather(1, y.unsqueeze(1)).sub_(lse).squeeze(1)
+    coef = valid.to(zf.dtype) if a is None else a[y] * valid
+    loss = coef * log_py.neg_()
+    loss = loss if scale is None else loss.sum() * scale
+    if not want_grad:
+        return loss, None
+    row = (coef * logit_scale).unsqueeze(1)
+    if scale is not None:
+        row = row * scale
+    grad = zf.sub(lse).exp_().mul_(row)
+    grad.scatter_add_(1, y.unsqueeze(1), row.neg())
+    return loss, grad.to(z.dtype)
+
+
 def softmax_focal_dense_kernel(
     z: Tensor, q: Tensor, a: Tensor | None, gamma: Tensor, scale: Tensor | None, want_grad: bool
 ) -> tuple[Tensor, Tensor | None]:
@@ -150,7 +189,7 @@ def softmax_focal_dense_kernel(
 
 def run_kernel(kernel: Callable[..., Any], numel: int, device: torch.device, *args: Any) -> Any:
     """Run ``kernel`` compiled when that is wanted and works, eagerly otherwise."""
-    if not _want_compiled(numel, device):
+    if not wants_compiled(numel, device):
         return kernel(*args)
     key = f"{kernel.__name__}:{device.type}"
     try:
@@ -170,7 +209,8 @@ def run_kernel(kernel: Callable[..., Any], numel: int, device: torch.device, *ar
         return kernel(*args)
 
 
-def _want_compiled(numel: int, device: torch.device) -> bool:
+def wants_compiled(numel: int, device: torch.device) -> bool:
+    """Whether ``run_kernel`` tries compiled kernels for this size and device."""
     mode = os.environ.get(_ENV, "auto").strip().lower()
     if mode in ("0", "false", "no", "off", "never"):
         return False

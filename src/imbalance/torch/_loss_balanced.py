@@ -16,6 +16,7 @@ from torch import Tensor
 from .._typing import Reduction
 from ..exceptions import InvalidDataError, InvalidParameterError
 from ..weights import weights_from_counts
+from ._fused_ce import fused_cross_entropy
 from ._loss_common import (
     as_class_tensor,
     check_batched,
@@ -179,6 +180,17 @@ def _weighted_ce(
     ignore_index: int,
     reduction: Reduction,
 ) -> Tensor:
+    if is_index:
+        fused = fused_cross_entropy(
+            logits,
+            target,
+            weight=w,
+            ignore_index=ignore_index,
+            reduction=reduction,
+            mean_by_weight=False,
+        )
+        if fused is not None:
+            return fused
     z = logits.to(opmath_dtype(logits.dtype))
     tgt = target if is_index else target.to(z.dtype)
     per_row = F.cross_entropy(z, tgt, weight=w, ignore_index=ignore_index, reduction="none")
@@ -310,14 +322,25 @@ def ldam_with_margins(
     check_n_classes(margins, logits, owner)
     acc = opmath_dtype(logits.dtype)
     m = margins.to(device=logits.device, dtype=acc)
+    w = None
+    if weight is not None:
+        w = as_class_tensor(weight, "weight", owner, n_classes=logits.shape[1], like=logits)
+    fused = fused_cross_entropy(
+        logits,
+        target,
+        weight=w,
+        margin=m,
+        logit_scale=scale,
+        ignore_index=ignore_index,
+        reduction=reduction,
+    )
+    if fused is not None:
+        return fused
     valid = target != ignore_index
     y = torch.where(valid, target, torch.zeros_like(target))
     # s * (z - margin at the target), built in one fresh tensor.
     z = logits.to(acc) * scale
     z.scatter_add_(1, y.unsqueeze(1), (m[y] * valid).mul_(-scale).unsqueeze(1))
-    w = None
-    if weight is not None:
-        w = as_class_tensor(weight, "weight", owner, n_classes=logits.shape[1], like=logits)
     loss = F.cross_entropy(z, target, weight=w, ignore_index=ignore_index, reduction=reduction)
     return loss.to(logits.dtype)
 
@@ -514,12 +537,16 @@ def offset_cross_entropy(
     is_index = split_target(logits, target, owner) if logits.ndim >= 2 else True
     acc = opmath_dtype(logits.dtype)
     shift = offsets.to(device=logits.device, dtype=acc)
+    w = None
+    if weight is not None:
+        w = as_class_tensor(weight, "weight", owner, n_classes=shift.shape[0], like=logits)
+    if is_index and logits.ndim >= 2:
+        fused = fused_cross_entropy(
+            logits, target, weight=w, shift=shift, ignore_index=ignore_index, reduction=reduction
+        )
+        if fused is not None:
+            return fused
     z = logits.to(acc) + class_view(shift, logits.ndim)
-    w = (
-        None
-        if weight is None
-        else as_class_tensor(weight, "weight", owner, n_classes=shift.shape[0], like=logits)
-    )
     tgt = target if is_index else target.to(acc)
     loss = F.cross_entropy(z, tgt, weight=w, ignore_index=ignore_index, reduction=reduction)
     return loss.to(logits.dtype)

@@ -266,3 +266,15 @@ def check_mask(mask: Tensor, logits: Tensor, owner: str) -> Tensor:
             f"logits' shape {tuple(logits.shape)}."
         ) from exc
     return mask.to(logits.device)
+
+
+def check_index_range(y: Tensor, n_classes: int) -> None:
+    """Out-of-range class indices fail with a clear message (checked on CPU, no device sync)."""
+    if y.device.type == "cpu" and y.numel() and not torch.compiler.is_compiling():
+        low, high = int(y.min()), int(y.max())
+        if low < 0 or high >= n_classes:
+            bad = low if low < 0 else high
+            raise InvalidDataError(
+                f"target holds class index {bad}, outside [0, {n_classes}) for logits with "
+                f"{n_classes} classes. Check the labels, or mark rows with ignore_index."
+            )

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .._typing import Reduction
-from ..exceptions import InvalidDataError, InvalidParameterError
+from ..exceptions import InvalidParameterError
 from ._fused import (
     FusedLoss,
     sigmoid_focal_kernel,
@@ -25,6 +25,7 @@ from ._fused import (
 from ._loss_common import (
     apply_scale,
     as_class_tensor,
+    check_index_range,
     check_int,
     check_logits,
     check_mask,
@@ -278,7 +279,7 @@ def _softmax_index(
     n_classes = z.shape[1]
     valid = y != ignore_index
     y_safe = torch.where(valid, y, torch.zeros((), dtype=y.dtype, device=y.device))
-    _check_index_range(y_safe, n_classes)
+    check_index_range(y_safe, n_classes)
     kept = valid.sum() if a is None else (a[y_safe] * valid).sum()
     scale = reduction_scale(reduction, kept, opmath_dtype(z.dtype))
     if smoothing == 0.0:
@@ -366,15 +367,3 @@ def _check_alpha(a: Tensor, owner: str, upper: float | None = None) -> Tensor:
                 f"has {a[where].item()!r}."
             )
     return a
-
-
-def _check_index_range(y: Tensor, n_classes: int) -> None:
-    """Out-of-range class indices fail with a clear message (checked on CPU, no device sync)."""
-    if y.device.type == "cpu" and y.numel() and not torch.compiler.is_compiling():
-        low, high = int(y.min()), int(y.max())
-        if low < 0 or high >= n_classes:
-            bad = low if low < 0 else high
-            raise InvalidDataError(
-                f"target holds class index {bad}, outside [0, {n_classes}) for logits with "
-                f"{n_classes} classes. Check the labels, or mark rows with ignore_index."
-            )
