@@ -114,21 +114,25 @@ def cases(n_classes: int, counts: list[int], compile_anchor: bool) -> list[Case]
             "ours: class_balanced_loss",
             "softmax",
             lambda x, y: LF.class_balanced_loss(x, y, class_counts=counts),
+            ours=True,
         ),
         Case(
             "ours: ldam_loss",
             "softmax",
             lambda x, y: LF.ldam_loss(x, y, class_counts=counts, scale=1.0),
+            ours=True,
         ),
         Case(
             "ours: logit_adjusted_loss",
             "softmax",
             lambda x, y: LF.logit_adjusted_loss(x, y, class_counts=counts),
+            ours=True,
         ),
         Case(
             "ours: balanced_softmax_loss",
             "softmax",
             lambda x, y: LF.balanced_softmax_loss(x, y, class_counts=counts),
+            ours=True,
         ),
     ]
 
