@@ -224,9 +224,10 @@ def wants_compiled(numel: int, device: torch.device) -> bool:
 class FusedLoss(torch.autograd.Function):
     """Loss whose gradient is computed in the forward pass by ``kernel``.
 
-    ``forward(ctx, kernel, numel_key, logits, *args)``: ``args`` are the kernel's arguments after
-    the logits, ending with ``scale`` (``None`` for per-element losses). The kernel returns
-    ``(loss, grad)``. Only the first-order gradient with respect to ``logits`` is defined.
+    ``apply(kernel, logits, *args)``: ``args`` are the kernel's arguments after the logits,
+    ending with ``scale`` (``None`` for per-element losses); the kernel takes ``want_grad`` last
+    and returns ``(loss, grad)``. Only the first-order gradient with respect to ``logits`` is
+    defined; the other arguments get none.
     """
 
     @staticmethod

@@ -21,8 +21,10 @@ Function                            Loss
 
 The focal and asymmetric losses take a fused path: one pass computes the loss and its gradient,
 and only the gradient is kept for the backward pass (first-order gradients only). Large inputs are
-compiled with :func:`torch.compile` when it works on the machine; the environment variable
-``IMBALANCE_TORCH_COMPILE`` set to ``0`` or ``1`` turns that off or on for every size.
+compiled with :func:`torch.compile` when it works on the machine (from ``2**20`` logits); there
+the cross-entropy family (logit-adjusted, balanced softmax, LDAM, class-balanced) with class-index
+targets runs one fused kernel too. The environment variable ``IMBALANCE_TORCH_COMPILE`` set to
+``0`` or ``1`` turns compiling off or on for every size.
 """
 
 from __future__ import annotations
