@@ -23,7 +23,7 @@ from imbalance.exceptions import (
 )
 from imbalance.neighbors import NeighborIndex, kneighbors, mean_distance
 
-HAS_HNSWLIB = importlib.util.find_spec("hnswlib") is not None
+HAS_FAISS = importlib.util.find_spec("faiss") is not None
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
 
@@ -41,11 +41,18 @@ def brute_reference(X, k, queries=None, rows=None):
     return np.lexsort((positions, d2), axis=-1)[:, :k]
 
 
+BRUTE = "faiss-flat-float32" if HAS_FAISS else "brute-float64"
+
+
+@pytest.mark.parametrize("without_faiss", [False, True])
 @pytest.mark.parametrize(
     ("n", "d", "algorithm"),
-    [(400, 3, "brute-float32"), (3000, 4, "kd_tree"), (2500, 20, "brute-float32")],
+    [(400, 3, BRUTE), (3000, 4, "kd_tree"), (2500, 20, BRUTE)],
 )
-def test_exact_equals_scikit_learn(n, d, algorithm):
+def test_exact_equals_scikit_learn(n, d, algorithm, without_faiss, monkeypatch):
+    if without_faiss:
+        hide_faiss(monkeypatch)
+        algorithm = algorithm.replace("faiss-flat-float32", "brute-float64")
     rng = np.random.default_rng(n + d)
     X = rng.normal(size=(n, d)) * rng.uniform(0.5, 20, size=d) + 100.0
     index = NeighborIndex(backend="exact").fit(X)
@@ -60,6 +67,15 @@ def test_exact_equals_scikit_learn(n, d, algorithm):
     )
 
 
+def hide_faiss(monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "faiss" else real_find_spec(name, *a),
+    )
+
+
 def test_sparse_equals_dense():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(300, 12)) * (rng.random((300, 12)) < 0.3)
@@ -68,7 +84,7 @@ def test_sparse_equals_dense():
     np.testing.assert_array_equal(index.kneighbors(n_neighbors=5), kneighbors(X, 5))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     arrays(
         np.float64, st.tuples(st.integers(8, 40), st.integers(1, 4)), elements=st.integers(-3, 3)
@@ -96,8 +112,11 @@ def test_rows_subset_matches_full_query():
     np.testing.assert_array_equal(kneighbors(X, 4, rows=rows), kneighbors(X, 4)[rows])
 
 
-def test_float32_unsafe_rows_are_redone_in_float64():
+@pytest.mark.parametrize("without_faiss", [False, True])
+def test_float32_unsafe_rows_are_redone_in_float64(without_faiss, monkeypatch):
     """Huge offsets make float32 distances useless; the proof step must still be exact."""
+    if without_faiss:
+        hide_faiss(monkeypatch)
     rng = np.random.default_rng(3)
     X = rng.normal(size=(500, 20)) * 1e-3 + 1e6
     X[:, 0] += rng.normal(size=500) * 1e4
@@ -123,7 +142,7 @@ def test_torch_backend_equals_exact():
     np.testing.assert_array_equal(index.kneighbors(Q, 3), kneighbors(X, 3, queries=Q))
 
 
-@pytest.mark.skipif(not HAS_HNSWLIB, reason="hnswlib (the 'approximate' extra) is not installed")
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
 def test_approximate_recall_on_a_fixed_data_set():
     rng = np.random.default_rng(6)
     X = rng.normal(size=(5000, 20))
@@ -134,6 +153,9 @@ def test_approximate_recall_on_a_fixed_data_set():
     assert not (approx == np.arange(len(X))[:, None]).any()
     again = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=0)
     np.testing.assert_array_equal(approx, again)
+    other = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=1)
+    assert not np.array_equal(approx, other)
+    assert np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, other, strict=True)]) >= 0.95
 
 
 def test_auto_says_what_it_picked():
@@ -142,12 +164,7 @@ def test_auto_says_what_it_picked():
 
 
 def test_missing_extra_is_named(monkeypatch):
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "hnswlib" else real_find_spec(name, *a),
-    )
+    hide_faiss(monkeypatch)
     with pytest.raises(MissingDependencyError, match=r"imbalance\[approximate\]"):
         NeighborIndex(backend="approximate").fit(np.eye(4))
 
@@ -177,7 +194,7 @@ def test_mean_distance_equals_pdist():
 def test_importing_the_engine_imports_no_optional_library():
     code = (
         "import sys, imbalance.neighbors, imbalance.samplers; "
-        "print('torch' in sys.modules, 'hnswlib' in sys.modules)"
+        "print('torch' in sys.modules, 'faiss' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

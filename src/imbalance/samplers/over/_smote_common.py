@@ -184,7 +184,8 @@ def search(
         asked = X_index if rows is None else X_index[rows]
         return np.asarray(est.kneighbors(asked, return_distance=False))[:, 1:], "estimator"
     seed = int(rng.integers(2**31)) if backend == "approximate" else None
-    index = NeighborIndex(backend=backend, n_jobs=n_jobs, random_state=seed).fit(X_index)  # type: ignore[arg-type]
+    index = NeighborIndex(backend=backend, n_jobs=n_jobs, random_state=seed)  # type: ignore[arg-type]
+    index.fit(X_index)
     found = index.kneighbors(queries, int(spec), rows=rows)
     return found, index.backend_
 
