@@ -13,7 +13,7 @@ import pytest
 import imbalance
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRAS = ("torch", "dask", "distributed", "matplotlib", "rich", "polars", "imblearn")
+EXTRAS = ("torch", "dask", "distributed", "matplotlib", "rich", "polars", "imblearn", "faiss")
 CORE_MODULES = (
     "imbalance.samplers",
     "imbalance.pipeline",

@@ -23,6 +23,7 @@ _SUBMODULES = frozenset(
         "metrics",
         "model_selection",
         "multilabel",
+        "neighbors",
         "pipeline",
         "report",
         "samplers",
