@@ -242,14 +242,37 @@ def smote_recall(n_minority: int, block_sizes: list[int | None]) -> None:
             )
 
 
-def _run_all(src: str, impls: list[str], extra: list[str]) -> None:
+def _run_one(src: str, impl: str, method: str, extra: list[str]) -> dict:
+    cmd = [sys.executable, __file__, *extra, "--one", impl, method, src]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode == 0:
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    return {"impl": impl, "method": method, "error": out.stderr.strip().splitlines()[-1:]}
+
+
+def _run_all(src: str, impls: list[str], extra: list[str], repeat: int) -> None:
+    """Every (method, impl) ``repeat`` times, the implementations interleaved in each round
+    (so that a busy spell of the machine falls on all of them); then the medians."""
+    runs: dict[tuple[str, str], list[dict]] = {}
     for method in METHODS:
-        for impl in impls:
-            cmd = [sys.executable, __file__, *extra, "--one", impl, method, src]
-            out = subprocess.run(cmd, capture_output=True, text=True)
-            line = out.stdout.strip().splitlines()[-1] if out.returncode == 0 else None
-            error = {"impl": impl, "method": method, "error": out.stderr.strip().splitlines()[-1:]}
-            print(line or json.dumps(error), flush=True)
+        for _ in range(repeat):
+            for impl in impls:
+                result = _run_one(src, impl, method, extra)
+                runs.setdefault((method, impl), []).append(result)
+                print(json.dumps(result), flush=True)
+    if repeat == 1:
+        return
+    for (method, impl), results in runs.items():
+        ok = [r for r in results if "seconds" in r]
+        if ok:
+            summary = {
+                "impl": impl,
+                "method": method,
+                "median_seconds": float(np.median([r["seconds"] for r in ok])),
+                "median_peak_mib": float(np.median([r["peak_mib"] for r in ok])),
+                "runs": len(ok),
+            }
+            print("# median", json.dumps(summary), flush=True)
 
 
 def main() -> None:
@@ -264,6 +287,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--data", help="folder for the parquet input, kept and reused (default: a temp dir)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each cell (medians printed at the end)"
     )
     args = parser.parse_args()
     extra = ["--pyarrow-defaults"] if args.pyarrow_defaults else []
@@ -285,7 +311,7 @@ def main() -> None:
             print(
                 f"# {args.rows:,} rows written in {time.perf_counter() - start:.1f} s", flush=True
             )
-        _run_all(str(src), args.impls.split(","), extra)
+        _run_all(str(src), args.impls.split(","), extra, args.repeat)
 
 
 if __name__ == "__main__":
