@@ -44,7 +44,8 @@ With ``stream(f, j) = mix64(((f << 40) + j + 1) * 0x9E3779B97F4A7C15)`` (mod 2**
 
 This is exactly a Poisson process (a Poisson count on ``[0, A]`` with uniform arrival times,
 followed by an independent process after ``A``); with ``A = 0`` it is the plain sum of
-exponential gaps. Work per class is about ``n + 50 * sqrt(e)`` generated numbers, not ``e``.
+exponential gaps. Work per class is a few numbers per row plus about ``50 * sqrt(e)``, not
+``e``.
 """
 
 from __future__ import annotations
@@ -392,15 +393,17 @@ def arrivals(keys: np.ndarray, anchor: float, lo: float, hi: float) -> Arrivals:
     )
 
 
-def _row_chunks(n: int, width: float) -> list[slice]:
-    step = max(1, _CELLS // max(1, math.ceil(width) + 1))
+def _row_chunks(n: int, anchor: float, lo: float, hi: float) -> list[slice]:
+    """Row blocks whose arrivals up to ``hi`` (from ``anchor``, or 0 below it) fit _CELLS."""
+    width = hi - anchor if lo >= anchor else hi
+    step = max(1, _CELLS // max(1, math.ceil(width + 2.0 * math.sqrt(max(width, 0.0))) + 1))
     return [slice(i, i + step) for i in range(0, n, step)]
 
 
 def _multiset_window(keys: np.ndarray, draw: ClassDraw) -> WindowSummary:
     below = 0
     times, ks, numbers = [], [], []
-    for rows in _row_chunks(len(keys), draw.hi - draw.anchor):
+    for rows in _row_chunks(len(keys), draw.anchor, draw.lo, draw.hi):
         got = arrivals(keys[rows], draw.anchor, draw.lo, draw.hi)
         below += int(got.below.sum())
         times.append(got.times)
@@ -448,7 +451,7 @@ Threshold = tuple[float, int, int]
 def _multiset_counts(keys: np.ndarray, draw: ClassDraw, cut: Threshold) -> np.ndarray:
     time, key, number = cut[0], np.uint64(cut[1]), cut[2]
     out = np.zeros(len(keys), dtype=np.int64)
-    for rows in _row_chunks(len(keys), time - draw.anchor):
+    for rows in _row_chunks(len(keys), draw.anchor, time, time):
         got = arrivals(keys[rows], draw.anchor, time, time)
         count = got.below
         if got.rows.size:
