@@ -52,7 +52,7 @@ BRUTE = "faiss-flat-float32" if HAS_FAISS else "brute-float64"
 def test_exact_equals_scikit_learn(n, d, algorithm, without_faiss, monkeypatch):
     if without_faiss:
         hide_faiss(monkeypatch)
-        algorithm = algorithm.replace("faiss-flat-float32", "brute-float64")
+        algorithm = algorithm.replace("faiss-flat-float32", "blocked-float32")
     rng = np.random.default_rng(n + d)
     X = rng.normal(size=(n, d)) * rng.uniform(0.5, 20, size=d) + 100.0
     index = NeighborIndex(backend="exact").fit(X)
@@ -74,6 +74,50 @@ def hide_faiss(monkeypatch):
         "find_spec",
         lambda name, *a: None if name == "faiss" else real_find_spec(name, *a),
     )
+
+
+def hide_faiss_and_shrink_tiles(monkeypatch):
+    """Small tiles and cells, so that a few thousand rows cross many tiles and cells."""
+    import imbalance.neighbors as engine
+
+    hide_faiss(monkeypatch)
+    for name, value in (
+        ("_TILE_QUERIES", 64),
+        ("_TILE_ROWS", 96),
+        ("_CELL_ROWS", 128),
+        ("_FIRST_TILE", 160),
+    ):
+        monkeypatch.setattr(engine, name, value)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_blocked_float32_equals_scikit_learn_on_ties_and_duplicates(n_jobs, monkeypatch):
+    hide_faiss_and_shrink_tiles(monkeypatch)
+    rng = np.random.default_rng(11)
+    grid = rng.integers(-2, 3, size=(700, 10)).astype(np.float64)  # ties and duplicates
+    X = np.vstack([grid, grid[:300], rng.normal(size=(800, 10))])
+    index = NeighborIndex(backend="exact", n_jobs=n_jobs).fit(X)
+    assert index.algorithm_ == "blocked-float32"
+    np.testing.assert_array_equal(index.kneighbors(n_neighbors=7), brute_reference(X, 7))
+    rows = rng.choice(len(X), 250, replace=False)
+    np.testing.assert_array_equal(
+        index.kneighbors(n_neighbors=3, rows=rows), brute_reference(X, 3, rows=rows)
+    )
+    Q = np.vstack([grid[:40], rng.normal(size=(60, 10)) * 3])
+    np.testing.assert_array_equal(index.kneighbors(Q, 5), brute_reference(X, 5, queries=Q))
+    assert index.kneighbors(n_neighbors=2, rows=np.array([], dtype=int)).shape == (0, 2)
+
+
+def test_blocked_float32_takes_float32_input_and_all_rows(monkeypatch):
+    hide_faiss_and_shrink_tiles(monkeypatch)
+    rng = np.random.default_rng(12)
+    X = (rng.normal(size=(900, 12)) * 50 + 7).astype(np.float32)
+    ref_dist, ref_ind = NearestNeighbors(n_neighbors=9).fit(X).kneighbors()
+    dist, ind = NeighborIndex(backend="exact").fit(X).kneighbors(n_neighbors=9, return_distance=True)
+    np.testing.assert_array_equal(ind, ref_ind)
+    np.testing.assert_allclose(dist, ref_dist, rtol=1e-5)
+    small = X[:12]  # every other row is a neighbour: no bound, all rows are candidates
+    np.testing.assert_array_equal(kneighbors(small, 11), brute_reference(small, 11))
 
 
 def test_sparse_equals_dense():
@@ -156,6 +200,26 @@ def test_approximate_recall_on_a_fixed_data_set():
     other = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=1)
     assert not np.array_equal(approx, other)
     assert np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, other, strict=True)]) >= 0.95
+
+
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
+def test_approximate_answers_few_queries_exactly_without_a_graph():
+    """A whole-data search for a few rows is brute force: exact, and no graph is built."""
+    rng = np.random.default_rng(13)
+    X = rng.normal(size=(4000, 20))
+    rows = rng.choice(len(X), 200, replace=False)
+    index = NeighborIndex(backend="approximate", n_jobs=1, random_state=0).fit(X)
+    np.testing.assert_array_equal(
+        index.kneighbors(n_neighbors=6, rows=rows), kneighbors(X, 6, rows=rows, backend="exact")
+    )
+    Q = rng.normal(size=(100, 20))
+    np.testing.assert_array_equal(index.kneighbors(Q, 4), kneighbors(X, 4, queries=Q))
+    assert index._searcher.graph is None
+    everything = index.kneighbors(n_neighbors=5)
+    assert index._searcher.graph is not None
+    exact = kneighbors(X, 5, backend="exact")
+    recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, everything, strict=True)])
+    assert recall >= 0.95, recall
 
 
 def test_auto_says_what_it_picked():
