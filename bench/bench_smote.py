@@ -6,18 +6,19 @@ thread (``threadpoolctl`` limits BLAS/OpenMP to 1, ``n_jobs=1``) unless a row sa
 Sections:
 
 1. k nearest neighbours of the minority class (the SMOTE search): scikit-learn brute force
-   (float64, what imbalanced-learn uses) against ``imbalance.neighbors`` exact / approximate
-   (with its recall) / torch on the CPU.
-2. SMOTE: imbalanced-learn, ours exact, ours approximate, ours exact with ``n_jobs=2``; the
-   synthetic rows' mean and covariance are compared with imbalanced-learn's (largest gap, in
-   standard errors).
-3. BorderlineSMOTE and ADASYN (whole-data searches): imbalanced-learn, ours exact, approximate.
+   (float64, what imbalanced-learn uses) against ``imbalance.neighbors`` exact (with faiss,
+   and without it: numpy's blocked float32 search) / approximate (with its recall) / torch on
+   the CPU.
+2. SMOTE: imbalanced-learn, ours exact (with and without faiss), ours approximate, ours exact
+   with ``n_jobs=2``; the synthetic rows' mean and covariance are compared with
+   imbalanced-learn's (largest gap, in standard errors).
+3. BorderlineSMOTE and ADASYN (whole-data searches): imbalanced-learn, ours exact (with and
+   without faiss), approximate.
 4. Peak memory of SMOTE relative to the size of the output X: allocations traced by
    ``tracemalloc`` (numpy reports its buffers there), and the resident-set peak for reference
    (the latter reads 0 when freed memory from earlier sections is reused).
 
     nice python bench/bench_smote.py                                  # 1M rows, 300k rows
-    nice python bench/bench_smote.py --approximate-whole              # + HNSW on whole data
     nice python bench/bench_smote.py --smote-rows 200000 --border-rows 100000 --quick
 
 Goals (issue 3): SMOTE 1M x 20 exact >= 2x and approximate >= 10x faster than imbalanced-learn;
@@ -28,11 +29,13 @@ output size.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import importlib.util
 import platform
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -53,6 +56,17 @@ def timed(func: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     out = func()
     return time.perf_counter() - start, out
+
+
+@contextlib.contextmanager
+def without_faiss() -> Iterator[None]:
+    """Hide faiss from the engine, as on an install without the 'approximate' extra."""
+    real = importlib.util.find_spec
+    importlib.util.find_spec = lambda name, *a: None if name == "faiss" else real(name, *a)
+    try:
+        yield
+    finally:
+        importlib.util.find_spec = real
 
 
 def data(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -89,11 +103,13 @@ def bench_neighbours(X_min: np.ndarray, quick: bool) -> None:
         lambda: NearestNeighbors(n_neighbors=5, algorithm="brute").fit(X_min).kneighbors()
     )
     row("scikit-learn brute float64 (imbalanced-learn)", t_sk)
-    for backend in ("exact", "approximate", "torch"):
+    for backend in ("exact", "exact no faiss", "approximate", "torch"):
         if quick and backend == "torch":
             continue
-        index = NeighborIndex(backend=backend, n_jobs=1, random_state=0)
-        t, found = timed(lambda index=index: index.fit(X_min).kneighbors(n_neighbors=5))
+        hide = without_faiss() if backend == "exact no faiss" else contextlib.nullcontext()
+        index = NeighborIndex(backend=backend.split()[0], n_jobs=1, random_state=0)  # type: ignore[arg-type]
+        with hide:
+            t, found = timed(lambda index=index: index.fit(X_min).kneighbors(n_neighbors=5))
         row(
             f"imbalance {backend} ({index.algorithm_})",
             t,
@@ -110,11 +126,14 @@ def bench_smote(X: np.ndarray, y: np.ndarray) -> None:
     del X_imb
     for name, kwargs in (
         ("exact", {"neighbors": "exact", "n_jobs": 1}),
+        ("exact no faiss", {"neighbors": "exact", "n_jobs": 1}),
         ("approximate", {"neighbors": "approximate", "n_jobs": 1}),
     ):
-        t, (X_res, _) = timed(
-            lambda kwargs=kwargs: SMOTE(random_state=0, **kwargs).fit_resample(X, y)
-        )
+        hide = without_faiss() if name == "exact no faiss" else contextlib.nullcontext()
+        with hide:
+            t, (X_res, _) = timed(
+                lambda kwargs=kwargs: SMOTE(random_state=0, **kwargs).fit_resample(X, y)
+            )
         mean_gap, cov_gap = gap_in_standard_errors(X_res[len(y) :], new_imb)
         row(
             f"imbalance SMOTE {name}",
@@ -135,9 +154,15 @@ def bench_whole_data(X: np.ndarray, y: np.ndarray, backends: tuple[str, ...]) ->
         t_imb, _ = timed(lambda imb_cls=imb_cls: imb_cls(random_state=0).fit_resample(X, y))
         row(f"imbalanced-learn {name}", t_imb)
         for backend in backends:
-            sampler = ours_cls(random_state=0, neighbors=backend, n_jobs=1)
-            t, _ = timed(lambda sampler=sampler: sampler.fit_resample(X, y))
+            sampler = ours_cls(random_state=0, neighbors=backend.split()[0], n_jobs=1)
+            hide = without_faiss() if backend == "exact no faiss" else contextlib.nullcontext()
+            with hide:
+                t, _ = timed(lambda sampler=sampler: sampler.fit_resample(X, y))
             row(f"imbalance {name} {backend}", t, t_imb)
+        with threadpool_limits(limits=2):
+            sampler = ours_cls(random_state=0, neighbors="exact", n_jobs=2)
+            t, _ = timed(lambda sampler=sampler: sampler.fit_resample(X, y))
+        row(f"imbalance {name} exact, n_jobs=2", t, t_imb)
 
 
 def peak_traced_mib(func: Callable[[], Any]) -> float:
@@ -172,11 +197,6 @@ def main() -> None:
     parser.add_argument("--smote-rows", type=int, default=1_000_000)
     parser.add_argument("--border-rows", type=int, default=300_000)
     parser.add_argument("--quick", action="store_true", help="skip the torch row")
-    parser.add_argument(
-        "--approximate-whole",
-        action="store_true",
-        help="also time the approximate backend on whole-data searches (it indexes every row)",
-    )
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
@@ -189,8 +209,7 @@ def main() -> None:
     del X, y
     X, y = data(args.border_rows)
     with threadpool_limits(limits=1):
-        backends = ("exact", "approximate") if args.approximate_whole else ("exact",)
-        bench_whole_data(X, y, backends)
+        bench_whole_data(X, y, ("exact", "exact no faiss", "approximate"))
 
 
 if __name__ == "__main__":

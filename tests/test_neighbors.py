@@ -113,7 +113,9 @@ def test_blocked_float32_takes_float32_input_and_all_rows(monkeypatch):
     rng = np.random.default_rng(12)
     X = (rng.normal(size=(900, 12)) * 50 + 7).astype(np.float32)
     ref_dist, ref_ind = NearestNeighbors(n_neighbors=9).fit(X).kneighbors()
-    dist, ind = NeighborIndex(backend="exact").fit(X).kneighbors(n_neighbors=9, return_distance=True)
+    dist, ind = (
+        NeighborIndex(backend="exact").fit(X).kneighbors(n_neighbors=9, return_distance=True)
+    )
     np.testing.assert_array_equal(ind, ref_ind)
     np.testing.assert_allclose(dist, ref_dist, rtol=1e-5)
     small = X[:12]  # every other row is a neighbour: no bound, all rows are candidates

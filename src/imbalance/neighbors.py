@@ -529,6 +529,11 @@ class _BlockSearcher(_Searcher):
         Q = np.asarray(Qc, dtype=np.float32)
         if not len(Q):
             return np.empty((0, n_ask - (own is not None)), dtype=np.intp), np.empty(0)
+        step = max(_TILE_ROWS, m + 1)
+        whole = own is not None and len(own) == self.n and bool((own == np.arange(self.n)).all())
+        if whole and self.n >= 2 * step and _n_workers(self.n_jobs) == 1:
+            with _threads(self.n_jobs):
+                return self._search_all(n_ask - 1, step)
         cell = _nearest_centre(Q, self.centres)
         q_order = np.argsort(cell, kind="stable")
         Q32 = np.empty((len(Q), Q.shape[1] + 1), dtype=np.float32)
@@ -552,6 +557,77 @@ class _BlockSearcher(_Searcher):
         q2 = np.einsum("ij,ij->i", np.asarray(Qc, dtype=np.float64), Qc)
         bound = q2 + g[:, -1] if m > n_ask else np.full(len(Q), np.inf)
         return _drop_own(cand[:, :n_ask], own), bound
+
+    def _search_all(self, n_ask: int, step: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every row against every other, each pair of tiles computed once for both sides.
+
+        The product of ``[x, |x|^2, 1]`` and ``[-2y, 1, |y|^2]`` is the squared distance
+        itself, symmetric, so one tile serves its rows (row minima) and its columns (column
+        minima): half the products of :meth:`_search_block`. Each row starts with the
+        threshold of :meth:`_first_thresholds`; its own position is never a candidate.
+        """
+        n, d = self.n, self.X32.shape[1] - 1
+        m = n_ask + 1
+        left = np.empty((n, d + 2), dtype=np.float32)
+        right = np.empty((n, d + 2), dtype=np.float32)
+        left[:, : d + 1], left[:, d + 1] = self.X32, 1.0
+        right[:, :d], right[:, d], right[:, d + 1] = -2.0 * self.X32[:, :d], 1.0, self.X32[:, d]
+        spans = _spans(0, n, step)
+        if spans[-1][1] - spans[-1][0] < step:  # fold a short last tile into the one before
+            spans[-2:] = [(spans[-2][0], n)]
+        best = np.full((n, m), np.inf, dtype=np.float32)
+        pos = np.zeros((n, m), dtype=np.intp)
+        threshold = self._first_thresholds(left, right, spans, m)
+        tile = np.empty((step * 2, step * 2), dtype=np.float32)
+        for i, (start, stop) in enumerate(spans):
+            rows = slice(start, stop)
+            for start2, stop2 in spans[i:]:
+                cols = slice(start2, stop2)
+                part = tile[: stop - start, : stop2 - start2]
+                np.matmul(left[rows], right[cols].T, out=part)
+                if start2 == start:
+                    np.fill_diagonal(part, np.inf)
+                hit = np.flatnonzero(part.min(axis=1) < threshold[rows])
+                if hit.size:
+                    _merge(best[rows], pos[rows], threshold[rows], hit, part[hit], start2)
+                if start2 == start:
+                    continue
+                hit = np.flatnonzero(part.min(axis=0) < threshold[cols])
+                if hit.size:
+                    _merge(best[cols], pos[cols], threshold[cols], hit, part[:, hit].T, start)
+        # A row whose list is short (ties at its first threshold) is left to the exact redo.
+        short = ~np.isfinite(best).all(axis=1)
+        threshold[short] = -np.inf
+        pos[short] = np.where(np.arange(n)[short, None] == 0, 1, 0)
+        rank = np.argsort(best, axis=1, kind="stable")
+        best = np.take_along_axis(best, rank, axis=1)
+        pos = np.take_along_axis(pos, rank, axis=1)
+        cand = np.empty((n, n_ask), dtype=np.intp)
+        bound = np.empty(n)
+        cand[self.order] = self.order[pos[:, :n_ask]]
+        bound[self.order] = threshold
+        return cand, bound
+
+    def _first_thresholds(
+        self, left: np.ndarray, right: np.ndarray, spans: list[tuple[int, int]], m: int
+    ) -> np.ndarray:
+        """An upper bound on each row's m-th smallest value: the m-th over its neighbouring rows.
+
+        Rows are sorted by cell, so the rows around a tile are mostly of the same cells; none
+        is inserted here (the pairs loop sees every row once), only the threshold is kept.
+        """
+        n = self.n
+        width = max(_FIRST_TILE, m + 1)
+        threshold = np.empty(n, dtype=np.float32)
+        for start, stop in spans:
+            lo = int(np.clip(start - (width - (stop - start)) // 2, 0, max(n - width, 0)))
+            hi = min(n, lo + width)
+            near = left[start:stop] @ right[lo:hi].T
+            own_cols = np.arange(start, stop) - lo
+            inside = (own_cols >= 0) & (own_cols < hi - lo)
+            near[np.flatnonzero(inside), own_cols[inside]] = np.inf
+            threshold[start:stop] = np.partition(near, m - 1, axis=1)[:, m - 1]
+        return threshold
 
     def _search_block(self, q: np.ndarray, cell: int, m: int) -> tuple[np.ndarray, np.ndarray]:
         """The m smallest ``x2 - 2 q.x`` of each query of one block, and their positions."""
@@ -594,7 +670,7 @@ def _merge(
     keep = np.argpartition(pool_v, m - 1, axis=1)[:, :m]
     best[hit] = np.take_along_axis(pool_v, keep, axis=1)
     pos[hit] = np.take_along_axis(pool_p, keep, axis=1)
-    threshold[hit] = best[hit].max(axis=1)
+    threshold[hit] = np.minimum(threshold[hit], best[hit].max(axis=1))
 
 
 def _spans(start: int, stop: int, step: int) -> list[tuple[int, int]]:
