@@ -15,7 +15,8 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
         'imbalance.torch requires PyTorch; install it with pip install "imbalance[torch]"'
     ) from exc
 
-from . import _losses, _samplers, functional
+from . import _losses, _samplers
+from . import functional as functional  # imbalance.torch.functional, as in torch.nn
 from ._losses import *  # noqa: F403
 from ._samplers import *  # noqa: F403
 
