@@ -189,7 +189,10 @@ def test_torch_backend_equals_exact():
 
 
 @pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
-def test_approximate_recall_on_a_fixed_data_set():
+def test_approximate_recall_on_a_fixed_data_set(monkeypatch):
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_BRUTE_PAIRS_PER_GRAPH_ROW", 0)  # the graph, at this size
     rng = np.random.default_rng(6)
     X = rng.normal(size=(5000, 20))
     exact = kneighbors(X, 5, backend="exact")
@@ -205,8 +208,11 @@ def test_approximate_recall_on_a_fixed_data_set():
 
 
 @pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
-def test_approximate_answers_few_queries_exactly_without_a_graph():
+def test_approximate_answers_few_queries_exactly_without_a_graph(monkeypatch):
     """A whole-data search for a few rows is brute force: exact, and no graph is built."""
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_BRUTE_PAIRS_PER_GRAPH_ROW", 200)  # scaled to 4,000 rows
     rng = np.random.default_rng(13)
     X = rng.normal(size=(4000, 20))
     rows = rng.choice(len(X), 200, replace=False)

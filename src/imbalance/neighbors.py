@@ -24,10 +24,11 @@ Backends
     A hierarchical navigable small-world graph (HNSW, M=16, efConstruction=100) from the
     optional ``faiss`` package (``pip install "imbalance[approximate]"``). Recall below 1
     (about 0.99 on 20 dense features); reproducible with ``n_jobs=1``, while several threads
-    may build a slightly different graph on each run. The graph is built on the first query
-    that needs it: a search whose queries number at most a quarter of the indexed rows (the
-    minority rows of a whole-data search) is cheaper by blocked float32 brute force than by
-    indexing every row, and is answered that way, exactly.
+    may build a slightly different graph on each run. The graph is built on the first search
+    that needs it: where the graph would cost more than brute force (``q`` queries over ``n``
+    rows with ``q * n <= 35,000 * (n + q)``: up to about 70,000 rows searched among
+    themselves, or the few minority rows of a whole-data search), the blocked float32 brute
+    force of ``"exact"`` answers instead, with the exact result.
 ``"torch"``
     Chunked squared distances and ``topk`` in PyTorch, on CUDA when available and on the CPU
     otherwise, followed by the same float64 check as ``"exact"``: the results equal
@@ -78,8 +79,10 @@ _TILE_QUERIES = 512
 _TILE_ROWS = 512
 _CELL_ROWS = 1024
 _FIRST_TILE = 2048
-# The approximate backend answers by brute force when queries <= indexed rows / this.
-_BRUTE_QUERY_SHARE = 4
+# The approximate backend answers q queries over n rows by brute force, rather than build a
+# graph, when q * n <= this * (n + q): measured on 20 features, one graph row (insertion and
+# search) costs about as much as 35,000-70,000 brute-force distances.
+_BRUTE_PAIRS_PER_GRAPH_ROW = 35_000
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -708,11 +711,13 @@ def _n_workers(n_jobs: int | None) -> int:
 
 
 class _ApproximateSearcher(_Searcher):
-    """HNSW for many queries; blocked float32 brute force (exact) for few.
+    """HNSW when it is cheaper; otherwise blocked float32 brute force, which is exact.
 
-    A search for ``q`` queries costs about ``q * n`` by brute force and ``n log n`` to build a
-    graph over all ``n`` rows first, so few queries (``q <= n / 4``) skip the graph. Each part
-    is built on first use.
+    ``q`` queries cost about ``q * n`` distances by brute force, and a graph about ``n + q``
+    row insertions and searches over all ``n`` rows; on 20 features one graph row measured
+    as costly as 35,000-70,000 distances, so brute force answers up to ~70,000 rows searched
+    among themselves, and the minority rows of a whole-data search. Each part is built on
+    first use.
     """
 
     name = "hnsw"
@@ -730,7 +735,8 @@ class _ApproximateSearcher(_Searcher):
         self.graph_answered = True
 
     def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        few = Qc.shape[0] * _BRUTE_QUERY_SHARE <= self.Xc.shape[0]
+        q, n = Qc.shape[0], self.Xc.shape[0]
+        few = q * n <= _BRUTE_PAIRS_PER_GRAPH_ROW * (n + q)
         self.graph_answered = not (few and _fits_float32(self.Xc))
         if self.graph_answered:
             if self.graph is None:
