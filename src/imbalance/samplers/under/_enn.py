@@ -151,7 +151,7 @@ def _block_bound(
         with warnings.catch_warnings():  # blocks only bound distances: duplicates do no harm
             warnings.simplefilter("ignore", ConvergenceWarning)
             blocks = MiniBatchKMeans(
-                n_clusters=n_blocks, n_init=1, batch_size=4096, random_state=seed
+                n_clusters=n_blocks, n_init=1, batch_size=4096, max_iter=1, random_state=seed
             ).fit_predict(F[rows])
     else:
         blocks = np.zeros(rows.size, dtype=np.intp)
