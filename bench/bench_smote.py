@@ -107,7 +107,7 @@ def bench_neighbours(X_min: np.ndarray, quick: bool) -> None:
         if quick and backend == "torch":
             continue
         hide = without_faiss() if backend == "exact no faiss" else contextlib.nullcontext()
-        index = NeighborIndex(backend=backend.split()[0], n_jobs=1, random_state=0)  # type: ignore[arg-type]
+        index = NeighborIndex(backend=backend.split()[0], n_jobs=1, random_state=0)
         with hide:
             t, found = timed(lambda index=index: index.fit(X_min).kneighbors(n_neighbors=5))
         row(

@@ -10,16 +10,17 @@ Backends
 ``"exact"``
     The true k nearest neighbours. Candidates come from scikit-learn's public
     :class:`~sklearn.neighbors.NearestNeighbors` for few dense features (a k-d tree) and for
-    sparse data (its float64 brute force); dense data with more features is searched by brute
-    force in float32: faiss's flat index when the optional ``faiss`` package is installed
-    (``pip install "imbalance[approximate]"``), otherwise numpy matrix products in blocks, rows
-    grouped into cells so that a query's own cell gives it a tight distance threshold at once
-    (both measured about 2x faster than scikit-learn's float64 brute force on 20 features).
-    Every candidate distance is then recomputed in float64 from
-    the row differences, and each query whose candidate list cannot be proven complete under a
-    rigorous rounding-error bound is searched again in float64 over all rows. The result is
-    therefore the same whatever the internals, ``n_jobs`` or the block sizes: it equals sorting
-    all rows by float64 distance.
+    sparse data (its float64 brute force). Dense data with more features is searched by brute
+    force in float32: with faiss's flat index when the optional ``faiss`` package is installed
+    (``pip install "imbalance[approximate]"``), otherwise with numpy matrix products in tiles
+    (rows grouped into cells, so that each query's first tile gives it a tight threshold and
+    later tiles are rarely inspected; a search of all rows among themselves computes each
+    pair of tiles once for both sides). Both measured 1.3-2x faster than scikit-learn's
+    float64 brute force on 20 features (``bench/RESULTS-smote.md``). Every candidate distance
+    is then recomputed in float64 from the row differences, and each query whose candidate
+    list cannot be proven complete under a rigorous rounding-error bound is searched again in
+    float64 over all rows. The result is therefore the same whatever the internals,
+    ``n_jobs`` or the block sizes: it equals sorting all rows by float64 distance.
 ``"approximate"``
     A hierarchical navigable small-world graph (HNSW, M=16, efConstruction=100) from the
     optional ``faiss`` package (``pip install "imbalance[approximate]"``). Recall below 1
@@ -108,9 +109,9 @@ class NeighborIndex:
         The backend used: ``"exact"``, ``"approximate"`` or ``"torch"``.
     algorithm_ : str
         How candidates are produced: ``"kd_tree"``, ``"brute-float64"``,
-        ``"faiss-flat-float32"``, ``"blocked-float32"``, ``"hnsw"`` (the approximate backend,
-        which answers few queries by ``"blocked-float32"``), ``"torch-cuda"`` or
-        ``"torch-cpu"``.
+        ``"faiss-flat-float32"``, ``"blocked-float32"``, ``"hnsw"``, ``"torch-cuda"`` or
+        ``"torch-cpu"``. The approximate backend starts as ``"hnsw"`` and each search sets it
+        to what answered (``"blocked-float32"`` where brute force is cheaper).
     n_samples_fit_ : int
         Number of indexed rows.
     n_features_in_ : int
@@ -206,7 +207,9 @@ class NeighborIndex:
         k = _check_n_neighbors(n_neighbors, self.n_samples_fit_ - (own is not None))
         Qc = queries if self._center is None else queries - self._center
         cand, bound_d2 = self._searcher.search(Qc, k, own)
-        if getattr(self._searcher, "graph_answered", False):
+        if self.backend_ == "approximate":
+            self.algorithm_ = "hnsw" if self._searcher.graph_answered else "blocked-float32"
+        if self._searcher.graph_answered:
             d2 = _pair_d2(self._X, queries, cand)
             idx, d2 = _sort_pairs(cand, d2, k)
         else:
@@ -411,6 +414,7 @@ def _resolve_backend(backend: str, n_rows: int, X: Any) -> str:
 class _Searcher:
     name = ""
     error_scale = 0.0
+    graph_answered = False
 
     def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
