@@ -120,6 +120,18 @@ def test_blocked_float32_takes_float32_input_and_all_rows(monkeypatch):
     np.testing.assert_allclose(dist, ref_dist, rtol=1e-5)
     small = X[:12]  # every other row is a neighbour: no bound, all rows are candidates
     np.testing.assert_array_equal(kneighbors(small, 11), brute_reference(small, 11))
+    # more neighbours than a tile holds: tiles grow to fit them
+    np.testing.assert_array_equal(kneighbors(X, 150), brute_reference(X, 150))
+
+
+def test_tiny_values_are_not_searched_in_float32(monkeypatch):
+    """float32 cannot hold squares of 1e-25 (they underflow): the float64 path answers."""
+    hide_faiss(monkeypatch)
+    rng = np.random.default_rng(14)
+    X = rng.normal(size=(300, 10)) * 1e-25
+    index = NeighborIndex(backend="exact").fit(X)
+    assert index.algorithm_ == "brute-float64"
+    np.testing.assert_array_equal(index.kneighbors(n_neighbors=4), brute_reference(X, 4))
 
 
 def test_sparse_equals_dense():
