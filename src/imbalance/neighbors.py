@@ -670,14 +670,16 @@ def _merge(
     q_i, col = np.nonzero(values < threshold[hit, None])
     counts = np.bincount(q_i, minlength=hit.size)
     slot = m + np.arange(q_i.size) - (np.cumsum(counts) - counts)[q_i]
-    pool_v = np.full((hit.size, m + int(counts.max())), np.inf, dtype=np.float32)
+    pool_v = np.empty((hit.size, m + int(counts.max())), dtype=np.float32)
     pool_p = np.zeros(pool_v.shape, dtype=np.intp)
+    pool_v[:, m:] = np.inf
     pool_v[:, :m], pool_p[:, :m] = best[hit], pos[hit]
     pool_v[q_i, slot], pool_p[q_i, slot] = values[q_i, col], col + offset
     keep = np.argpartition(pool_v, m - 1, axis=1)[:, :m]
-    best[hit] = np.take_along_axis(pool_v, keep, axis=1)
-    pos[hit] = np.take_along_axis(pool_p, keep, axis=1)
-    threshold[hit] = np.minimum(threshold[hit], best[hit].max(axis=1))
+    row = np.arange(hit.size)[:, None]
+    kept = pool_v[row, keep]
+    best[hit], pos[hit] = kept, pool_p[row, keep]
+    threshold[hit] = np.minimum(threshold[hit], kept.max(axis=1))
 
 
 def _spans(start: int, stop: int, step: int) -> list[tuple[int, int]]:
