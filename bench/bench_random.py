@@ -163,7 +163,8 @@ def format_row(method: str, container: str, r: dict[str, dict[str, object]]) -> 
     floor, ours, ref = r["floor"], r["imbalance"], r["imblearn"]
     t_ratio = f"{ours['seconds'] / floor['seconds']:.2f}"
     vs_ref = f"{ref['seconds'] / ours['seconds']:.1f}×" if "seconds" in ref else ref["error"]
-    m_ratio = f"{ours['peak_extra_mib'] / max(floor['peak_extra_mib'], 1e-9):.2f}"
+    small = max(floor["peak_extra_mib"], ours["peak_extra_mib"]) < 8  # below what RSS resolves
+    m_ratio = "≤ 8 MiB both" if small else f"{ours['peak_extra_mib'] / floor['peak_extra_mib']:.2f}"
     return (
         f"| {method} | {container} | {s('floor')} | {s('imbalance')} | {s('imblearn')} | {t_ratio} "
         f"| {vs_ref} | {m('floor')} | {m('imbalance')} | {m('imblearn')} | {m_ratio} |"
