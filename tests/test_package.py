@@ -28,6 +28,8 @@ CORE_MODULES = (
     "imbalance.utils.estimator_checks",
     "imbalance.batches",
     "imbalance.multilabel",
+    "imbalance.ensemble",
+    "imbalance.neighbors",
 )
 
 

@@ -18,6 +18,7 @@ _SUBMODULES = frozenset(
         "calibration",
         "cli",
         "dask",
+        "ensemble",
         "datasets",
         "exceptions",
         "metrics",

@@ -842,6 +842,8 @@ def _row_norms(X: Any) -> np.ndarray:
 def _pair_d2(X: Any, Q: Any, cand: np.ndarray) -> np.ndarray:
     """Squared distance from each query to each of its candidates, from the differences."""
     n_q, width = cand.shape
+    if sp.issparse(X) != sp.issparse(Q):  # sparse minus dense would give an np.matrix
+        Q = sp.csr_matrix(Q) if sp.issparse(X) else Q.toarray()
     out = np.empty((n_q, width), dtype=np.float64)
     rows_per_block = max(1, _BLOCK_CELLS // max(width * X.shape[1], 1))
     for start in range(0, n_q, rows_per_block):
