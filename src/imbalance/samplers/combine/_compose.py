@@ -11,12 +11,28 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 
 from ... import _containers
-from ..._validation import check_X_y, encode_target
+from ..._validation import check_generator, check_X_y, encode_target
 from ...exceptions import InvalidParameterError, SamplingStrategyError
+from ..over import SMOTE
 
-__all__ = ["Composed", "compose", "fit_composition"]
+__all__ = ["Composed", "compose", "fit_composition", "over_sampler_of"]
+
+
+def over_sampler_of(owner: Any) -> Any:
+    """A clone of ``owner.smote``, or a SMOTE built from the owner's own parameters, seeded
+    with one draw from the owner's ``random_state``."""
+    if owner.smote is not None:
+        return clone(owner.smote)
+    seed = int(check_generator(owner.random_state).integers(2**31))
+    return SMOTE(
+        sampling_strategy=owner.sampling_strategy,
+        random_state=seed,
+        neighbors=owner.neighbors,
+        n_jobs=owner.n_jobs,
+    )
 
 
 class Composed:

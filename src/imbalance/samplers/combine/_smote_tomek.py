@@ -7,13 +7,11 @@ from typing import Any, ClassVar
 from sklearn.base import clone
 
 from ..._param_validation import validate_params
-from ..._validation import check_generator
 from ...base import BaseSampler, SamplerTags
-from ..over import SMOTE
 from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
 from ..under import TomekLinks
-from ._compose import fit_composition
+from ._compose import fit_composition, over_sampler_of
 
 __all__ = ["SMOTETomek"]
 
@@ -144,16 +142,7 @@ class SMOTETomek(BaseSampler):
         """
         params = self.get_params(deep=False)
         validate_params(type(self).__name__, self._parameter_constraints, params)
-        if self.smote is None:
-            seed = int(check_generator(self.random_state).integers(2**31))
-            self.smote_ = SMOTE(
-                sampling_strategy=self.sampling_strategy,
-                random_state=seed,
-                neighbors=self.neighbors,
-                n_jobs=self.n_jobs,
-            )
-        else:
-            self.smote_ = clone(self.smote)
+        self.smote_ = over_sampler_of(self)
         self.tomek_ = (
             TomekLinks(sampling_strategy="all", neighbors=self.neighbors, n_jobs=self.n_jobs)
             if self.tomek is None
