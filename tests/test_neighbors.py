@@ -204,42 +204,69 @@ def test_torch_backend_equals_exact():
 def test_approximate_recall_on_a_fixed_data_set(monkeypatch):
     import imbalance.neighbors as engine
 
-    monkeypatch.setattr(engine, "_BRUTE_PAIRS_PER_GRAPH_ROW", 0)  # the graph, at this size
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)  # inverted lists, at this size
+    monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
     rng = np.random.default_rng(6)
     X = rng.normal(size=(5000, 20))
     exact = kneighbors(X, 5, backend="exact")
-    approx = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=0)
+    index = NeighborIndex(backend="approximate", n_jobs=1, random_state=0).fit(X)
+    approx = index.kneighbors(n_neighbors=5)
     recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, approx, strict=True)])
-    assert recall >= 0.95, recall
+    assert recall >= 0.98, recall
+    assert index.algorithm_ == "ivf" and index.recall_ >= 0.99
+    assert abs(index.recall_ - recall) < 0.02  # the calibration sample measures the recall
     assert not (approx == np.arange(len(X))[:, None]).any()
     again = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=0)
     np.testing.assert_array_equal(approx, again)
     other = kneighbors(X, 5, backend="approximate", n_jobs=1, random_state=1)
     assert not np.array_equal(approx, other)
-    assert np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, other, strict=True)]) >= 0.95
+    assert np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, other, strict=True)]) >= 0.98
+
+
+def _low_dimensional(rng, n):
+    """Rows on a 3-dimensional subspace of 20 features: where inverted lists pay."""
+    return rng.normal(size=(n, 3)) @ rng.normal(size=(3, 20))
 
 
 @pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
-def test_approximate_answers_few_queries_exactly_without_a_graph(monkeypatch):
-    """A whole-data search for a few rows is brute force: exact, and no graph is built."""
+def test_approximate_answers_few_queries_exactly_without_lists(monkeypatch):
+    """A whole-data search for a few rows is brute force: exact, and no lists are built."""
     import imbalance.neighbors as engine
 
-    monkeypatch.setattr(engine, "_BRUTE_PAIRS_PER_GRAPH_ROW", 200)  # scaled to 4,000 rows
+    # scaled to 4,000 rows: lists cost little to build and each scanned row as one distance
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 150)
+    monkeypatch.setattr(engine, "_IVF_SCAN_COST", 1)
     rng = np.random.default_rng(13)
-    X = rng.normal(size=(4000, 20))
+    X = _low_dimensional(rng, 4000)
     rows = rng.choice(len(X), 200, replace=False)
     index = NeighborIndex(backend="approximate", n_jobs=1, random_state=0).fit(X)
     np.testing.assert_array_equal(
         index.kneighbors(n_neighbors=6, rows=rows), kneighbors(X, 6, rows=rows, backend="exact")
     )
-    Q = rng.normal(size=(100, 20))
+    Q = rng.normal(size=(100, 3)) @ rng.normal(size=(3, 20))
     np.testing.assert_array_equal(index.kneighbors(Q, 4), kneighbors(X, 4, queries=Q))
-    assert index._searcher.graph is None and index.algorithm_ == "blocked-float32"
+    assert index._searcher.lists is None and index.algorithm_ == "blocked-float32"
+    assert index.recall_ == 1.0
     everything = index.kneighbors(n_neighbors=5)
-    assert index._searcher.graph is not None and index.algorithm_ == "hnsw"
+    assert index._searcher.lists is not None and index.algorithm_ == "ivf"
     exact = kneighbors(X, 5, backend="exact")
     recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, everything, strict=True)])
-    assert recall >= 0.95, recall
+    assert recall >= 0.98 and index.recall_ >= 0.99, (recall, index.recall_)
+
+
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
+def test_approximate_falls_back_to_brute_force_when_scans_would_not_pay(monkeypatch):
+    """On noise in 20 dimensions a recall of 0.99 needs most cells: brute force answers."""
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)  # build the lists whatever they cost
+    rng = np.random.default_rng(14)
+    X = rng.normal(size=(4000, 20))
+    index = NeighborIndex(backend="approximate", n_jobs=1, random_state=0).fit(X)
+    found = index.kneighbors(n_neighbors=5)
+    assert index._searcher.lists is not None  # built and calibrated, then not used
+    assert index.algorithm_ == "blocked-float32" and index.recall_ == 1.0
+    np.testing.assert_array_equal(found, kneighbors(X, 5, backend="exact"))
 
 
 def test_auto_says_what_it_picked():

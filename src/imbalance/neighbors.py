@@ -22,14 +22,15 @@ Backends
     float64 over all rows. The result is therefore the same whatever the internals,
     ``n_jobs`` or the block sizes: it equals sorting all rows by float64 distance.
 ``"approximate"``
-    A hierarchical navigable small-world graph (HNSW, M=16, efConstruction=100) from the
-    optional ``faiss`` package (``pip install "imbalance[approximate]"``). Recall below 1
-    (about 0.99 on 20 dense features); reproducible with ``n_jobs=1``, while several threads
-    may build a slightly different graph on each run. The graph is built on the first search
-    that needs it: where the graph would cost more than brute force (``q`` queries over ``n``
-    rows with ``q * n <= 35,000 * (n + q)``: up to about 70,000 rows searched among
-    themselves, or the few minority rows of a whole-data search), the blocked float32 brute
-    force of ``"exact"`` answers instead, with the exact result.
+    Inverted lists (IVF) from the optional ``faiss`` package (``pip install
+    "imbalance[approximate]"``): the rows are split into about ``4 * sqrt(n)`` k-means cells and
+    each query scans the rows of its nearest cells only. The number of cells scanned is
+    calibrated on each search: starting small, it grows until a sample of up to 512 of the
+    queries finds at least 99 % of its true neighbours (measured against brute force), and
+    ``NeighborIndex.recall_`` reports the calibrated recall. Reproducible for a given
+    ``random_state`` and ``n_jobs``. Where scanning cells would cost about as much as brute
+    force (queries over fewer than about 100,000 rows, or a few queries), the blocked float32
+    brute force of ``"exact"`` answers instead, with the exact result (recall 1).
 ``"torch"``
     Chunked squared distances and ``topk`` in PyTorch, on CUDA when available and on the CPU
     otherwise, followed by the same float64 check as ``"exact"``: the results equal
@@ -80,10 +81,17 @@ _TILE_QUERIES = 512
 _TILE_ROWS = 512
 _CELL_ROWS = 1024
 _FIRST_TILE = 2048
-# The approximate backend answers q queries over n rows by brute force, rather than build a
-# graph, when q * n <= this * (n + q): measured on 20 features, one graph row (insertion and
-# search) costs about as much as 35,000-70,000 brute-force distances.
-_BRUTE_PAIRS_PER_GRAPH_ROW = 35_000
+# The approximate backend's inverted lists, in brute-force distances (about 1 ns each on one
+# core), measured on 20 features with faiss-cpu 1.15 and one thread: building costs about
+# 4,500 per row (training, assignment, calibration), and each row or cell centre a query scans
+# about 9 (no matrix product, a heap per query). They answer only when they cost less than
+# _IVF_GAIN of brute force: judged before building (with the fewest cells a query can scan)
+# and again once the calibration has fixed how many cells each query scans.
+_IVF_BUILD_PER_ROW = 4_500
+_IVF_SCAN_COST = 9
+_IVF_GAIN = 0.7
+_TARGET_RECALL = 0.99
+_CALIBRATION_QUERIES = 512
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -100,8 +108,9 @@ class NeighborIndex:
         Threads used by the search. ``None`` leaves the libraries' defaults; ``-1`` uses every
         core. Exact results do not depend on it.
     random_state : int or None, default=None
-        ``"approximate"`` only: rows enter the graph in an order shuffled by this seed (``None``
-        keeps their order). Other backends ignore it: their results are exact.
+        ``"approximate"`` only: seeds the sample that trains the cells and the sample of
+        queries that calibrates them (``None`` means 0). Other backends ignore it: their
+        results are exact.
 
     Attributes
     ----------
@@ -109,9 +118,12 @@ class NeighborIndex:
         The backend used: ``"exact"``, ``"approximate"`` or ``"torch"``.
     algorithm_ : str
         How candidates are produced: ``"kd_tree"``, ``"brute-float64"``,
-        ``"faiss-flat-float32"``, ``"blocked-float32"``, ``"hnsw"``, ``"torch-cuda"`` or
-        ``"torch-cpu"``. The approximate backend starts as ``"hnsw"`` and each search sets it
+        ``"faiss-flat-float32"``, ``"blocked-float32"``, ``"ivf"``, ``"torch-cuda"`` or
+        ``"torch-cpu"``. The approximate backend starts as ``"ivf"`` and each search sets it
         to what answered (``"blocked-float32"`` where brute force is cheaper).
+    recall_ : float
+        Share of the true neighbours found by the last search, as calibrated on a sample of
+        its queries: below 1 only after an ``"ivf"`` search (which aims at 0.99 or more).
     n_samples_fit_ : int
         Number of indexed rows.
     n_features_in_ : int
@@ -170,6 +182,7 @@ class NeighborIndex:
         self._radius = float(self._norms.max(initial=0.0))
         self._searcher = _make_searcher(self.backend_, Xc, self.n_jobs, self.random_state)
         self.algorithm_ = self._searcher.name
+        self.recall_ = 1.0
         return self
 
     def kneighbors(
@@ -208,8 +221,10 @@ class NeighborIndex:
         Qc = queries if self._center is None else queries - self._center
         cand, bound_d2 = self._searcher.search(Qc, k, own)
         if self.backend_ == "approximate":
-            self.algorithm_ = "hnsw" if self._searcher.graph_answered else "blocked-float32"
-        if self._searcher.graph_answered:
+            approximate = self._searcher.approximate_answered
+            self.algorithm_ = "ivf" if approximate else "blocked-float32"
+            self.recall_ = self._searcher.recall if approximate else 1.0
+        if self._searcher.approximate_answered:
             d2 = _pair_d2(self._X, queries, cand)
             idx, d2 = _sort_pairs(cand, d2, k)
         else:
@@ -414,7 +429,8 @@ def _resolve_backend(backend: str, n_rows: int, X: Any) -> str:
 class _Searcher:
     name = ""
     error_scale = 0.0
-    graph_answered = False
+    approximate_answered = False
+    recall = 1.0
 
     def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
@@ -431,7 +447,7 @@ def _make_searcher(backend: str, Xc: Any, n_jobs: int | None, seed: int | None =
     if tree or not dense32:
         return _SklearnSearcher(Xc, n_jobs, tree)
     if importlib.util.find_spec("faiss") is not None:
-        return _FaissSearcher(Xc, n_jobs, approximate=False)
+        return _FaissSearcher(Xc, n_jobs)
     return _BlockSearcher(Xc, n_jobs)
 
 
@@ -456,50 +472,30 @@ class _SklearnSearcher(_Searcher):
 
 
 class _FaissSearcher(_Searcher):
-    """faiss (the optional 'approximate' extra): exact float32 brute force, or an HNSW graph.
+    """faiss's exact float32 brute force (the optional 'approximate' extra installed).
 
     scikit-learn's brute force computes in float64 even for float32 input; faiss's flat index
     works in float32 and measured 1.6-2x faster on 20 features, and the float64 proof of
     :meth:`NeighborIndex._refine` makes its candidates exact.
     """
 
-    def __init__(
-        self, Xc: Any, n_jobs: int | None, approximate: bool, seed: int | None = None
-    ) -> None:
+    name = "faiss-flat-float32"
+
+    def __init__(self, Xc: Any, n_jobs: int | None) -> None:
         faiss = _import_optional("faiss", "approximate", "the 'approximate' neighbors backend")
-        if sp.issparse(Xc):
-            raise InvalidDataError(
-                "the 'approximate' neighbors backend needs dense X; got a sparse matrix. "
-                "Use neighbors='exact' for sparse data."
-            )
         n, d = Xc.shape
-        self.n, self.n_jobs, self.approximate = n, n_jobs, approximate
+        self.n, self.n_jobs = n, n_jobs
         self.error_scale = 4.0 * (d + 6) * _U32
-        if approximate:
-            self.name = "hnsw"
-            self.index = faiss.IndexHNSWFlat(d, 16)
-            self.index.hnsw.efConstruction = 100
-        else:
-            self.name = "faiss-flat-float32"
-            self.index = faiss.IndexFlatL2(d)
-        self.order = None if seed is None else np.random.default_rng(seed).permutation(n)
-        rows = Xc if self.order is None else Xc[self.order]
+        self.index = faiss.IndexFlatL2(d)
         with _threads(n_jobs):
-            self.index.add(np.ascontiguousarray(rows, dtype=np.float32))
+            self.index.add(np.ascontiguousarray(Xc, dtype=np.float32))
 
     def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        n_ask = min(k + (0 if self.approximate else _EXTRA) + (own is not None), self.n)
-        if self.approximate:
-            self.index.hnsw.efSearch = max(2 * n_ask, 32)
+        n_ask = min(k + _EXTRA + (own is not None), self.n)
         with _threads(self.n_jobs):
             d2, cand = self.index.search(np.ascontiguousarray(Qc, dtype=np.float32), n_ask)
-        cand = cand.astype(np.intp)
-        if self.order is not None:
-            cand = self.order[cand]
-        cand = _drop_own(cand, own)
-        if self.approximate:
-            return cand, np.full(len(cand), np.inf)
-        return cand, _bound_from(d2.astype(np.float64), n_ask, self.n)
+        bound = _bound_from(d2.astype(np.float64), n_ask, self.n)
+        return _drop_own(cand.astype(np.intp), own), bound
 
 
 class _BlockSearcher(_Searcher):
@@ -717,16 +713,15 @@ def _n_workers(n_jobs: int | None) -> int:
 
 
 class _ApproximateSearcher(_Searcher):
-    """HNSW when it is cheaper; otherwise blocked float32 brute force, which is exact.
+    """Inverted lists where they pay; otherwise blocked float32 brute force, which is exact.
 
-    ``q`` queries cost about ``q * n`` distances by brute force, and a graph about ``n + q``
-    row insertions and searches over all ``n`` rows; on 20 features one graph row measured
-    as costly as 35,000-70,000 distances, so brute force answers up to ~70,000 rows searched
-    among themselves, and the minority rows of a whole-data search. Each part is built on
-    first use.
+    ``q`` queries over ``n`` rows cost ``q * n`` distances by brute force. Inverted lists cost
+    a build and, per query, a scan of the cell centres and of the rows of the cells it probes
+    (:func:`_scan_pays`). They are built when even the cheapest scan would pay, and used when
+    the calibrated scan does; otherwise brute force answers. Each part is built on first use.
     """
 
-    name = "hnsw"
+    name = "ivf"
 
     def __init__(self, Xc: Any, n_jobs: int | None, seed: int | None) -> None:
         _import_optional("faiss", "approximate", "the 'approximate' neighbors backend")
@@ -736,23 +731,133 @@ class _ApproximateSearcher(_Searcher):
                 "Use neighbors='exact' for sparse data."
             )
         self.Xc, self.n_jobs, self.seed = Xc, n_jobs, seed
-        self.graph: _FaissSearcher | None = None
+        self.lists: _InvertedLists | None = None
         self.brute: _BlockSearcher | None = None
-        self.graph_answered = True
+        self.approximate_answered = True
 
     def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         q, n = Qc.shape[0], self.Xc.shape[0]
-        few = q * n <= _BRUTE_PAIRS_PER_GRAPH_ROW * (n + q)
-        self.graph_answered = not (few and _fits_float32(self.Xc))
-        if self.graph_answered:
-            if self.graph is None:
-                self.graph = _FaissSearcher(self.Xc, self.n_jobs, approximate=True, seed=self.seed)
-            self.error_scale = self.graph.error_scale
-            return self.graph.search(Qc, k, own)
+        n_cells = _n_cells(n)
+        fits = _fits_float32(self.Xc)
+        use_lists = not fits or (q > 0 and _scan_pays(q, n, n_cells + n // n_cells, build=True))
+        if use_lists:
+            if self.lists is None:
+                self.lists = _InvertedLists(self.Xc, self.n_jobs, self.seed)
+            most = _most_probes(n, n_cells) if fits else np.inf
+            scanned = self.lists.calibrate(Qc, k, own, most)
+            use_lists = not fits or _scan_pays(q, n, scanned, build=False)
+        self.approximate_answered = use_lists
+        if use_lists:
+            assert self.lists is not None
+            cand, bound = self.lists.search(Qc, k, own)
+            self.recall = self.lists.recall
+            return cand, bound
         if self.brute is None:
             self.brute = _BlockSearcher(self.Xc, self.n_jobs)
         self.error_scale = self.brute.error_scale
+        self.recall = 1.0
         return self.brute.search(Qc, k, own)
+
+
+def _n_cells(n_rows: int) -> int:
+    """Cells of the inverted lists: about 4 sqrt(n), at least 32 rows each."""
+    return int(np.clip(round(4 * np.sqrt(n_rows)), 1, max(1, n_rows // 32)))
+
+
+def _most_probes(n_rows: int, n_cells: int) -> float:
+    """Probed cells past which a query scans too much to beat brute force."""
+    if _IVF_SCAN_COST == 0:
+        return np.inf
+    return (_IVF_GAIN * n_rows / _IVF_SCAN_COST - n_cells) * n_cells / n_rows
+
+
+def _scan_pays(n_queries: int, n_rows: int, scanned: float, *, build: bool) -> bool:
+    """Whether inverted lists whose queries scan ``scanned`` rows and centres each beat brute
+    force for ``n_queries`` over ``n_rows`` rows (``build``: counting their construction)."""
+    cost = _IVF_SCAN_COST * scanned * n_queries + (_IVF_BUILD_PER_ROW * n_rows if build else 0)
+    return bool(cost < _IVF_GAIN * float(n_queries) * n_rows)
+
+
+class _InvertedLists:
+    """faiss IVF-Flat: k-means cells over the rows, and each query scans its nearest cells.
+
+    The number of cells scanned (``nprobe``) is calibrated per number of neighbours asked: it
+    grows by half from ``n_cells / 256`` until a seeded sample of the queries finds at least
+    ``_TARGET_RECALL`` of its true neighbours (brute force over all rows), and ``recall``
+    keeps the sample's recall. A query whose scanned cells hold fewer rows than it needs gets
+    its neighbours by brute force.
+    """
+
+    def __init__(self, Xc: Any, n_jobs: int | None, seed: int | None) -> None:
+        faiss = importlib.import_module("faiss")
+        self.faiss, self.n_jobs = faiss, n_jobs
+        self.rng = np.random.default_rng(0 if seed is None else seed)
+        self.rows = np.ascontiguousarray(Xc, dtype=np.float32)
+        n, d = self.rows.shape
+        self.n = n
+        self.n_cells = _n_cells(n)
+        self.quantizer = faiss.IndexFlatL2(d)
+        self.index = faiss.IndexIVFFlat(self.quantizer, d, self.n_cells)
+        self.index.cp.niter = 8
+        self.index.cp.seed = int(self.rng.integers(2**31))
+        self.index.cp.max_points_per_centroid = 32
+        self.index.cp.min_points_per_centroid = 16
+        self.index.cp.verbose = False
+        train = min(n, 32 * self.n_cells)
+        sample = self.rows[np.sort(self.rng.choice(n, train, replace=False))]
+        with _threads(n_jobs):
+            self.index.train(sample)
+            self.index.add(self.rows)
+        self.nprobe: dict[int, int] = {}
+        self.recalls: dict[int, float] = {}
+        self.recall = 1.0
+
+    def calibrate(self, Qc: Any, k: int, own: np.ndarray | None, most: float) -> float:
+        """Calibrate the cells probed for ``k`` neighbours, giving up past ``most`` of them;
+        the rows and centres a query then scans."""
+        n_ask = min(k + (own is not None), self.n)
+        with _threads(self.n_jobs):
+            Q = np.ascontiguousarray(Qc, dtype=np.float32)
+            nprobe = self._calibrate(Q, n_ask, own, most)
+        return self.n_cells + nprobe * self.n / self.n_cells
+
+    def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        n_ask = min(k + (own is not None), self.n)
+        Q = np.ascontiguousarray(Qc, dtype=np.float32)
+        with _threads(self.n_jobs):
+            self.index.nprobe = self._calibrate(Q, n_ask, own)
+            _, cand = self.index.search(Q, n_ask)
+            short = np.flatnonzero((cand < 0).any(axis=1))
+            if short.size:
+                _, cand[short] = self.faiss.knn(Q[short], self.rows, n_ask)
+        cand = _drop_own(cand.astype(np.intp), own)
+        return cand, np.full(len(cand), np.inf)
+
+    def _calibrate(
+        self, Q: np.ndarray, n_ask: int, own: np.ndarray | None, most: float = np.inf
+    ) -> int:
+        if n_ask in self.nprobe:
+            self.recall = self.recalls[n_ask]
+            return self.nprobe[n_ask]
+        pick = np.sort(self.rng.choice(len(Q), min(len(Q), _CALIBRATION_QUERIES), replace=False))
+        own_pick = None if own is None else own[pick]
+        _, truth = self.faiss.knn(Q[pick], self.rows, n_ask)
+        truth = _drop_own(truth.astype(np.intp), own_pick)
+        nprobe = max(1, self.n_cells // 256)
+        while True:
+            if nprobe > most:  # too many cells to pay: brute force will answer
+                self.recall = 0.0
+                break
+            self.index.nprobe = nprobe
+            _, found = self.index.search(Q[pick], n_ask)
+            found = _drop_own(found.astype(np.intp), own_pick)
+            hits = sum(np.isin(f, t).sum() for f, t in zip(found, truth, strict=True))
+            self.recall = float(hits / max(truth.size, 1))
+            if self.recall >= _TARGET_RECALL or nprobe >= self.n_cells:
+                break
+            nprobe = min(self.n_cells, nprobe + max(1, nprobe // 2))
+        self.nprobe[n_ask], self.recalls[n_ask] = nprobe, self.recall
+        return nprobe
 
 
 class _TorchSearcher(_Searcher):
