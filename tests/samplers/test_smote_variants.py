@@ -91,7 +91,8 @@ def test_borderline2_second_batch_steps_towards_other_classes_by_at_most_half():
 def test_borderline_without_rows_in_danger_falls_back_to_smote_and_says_so():
     X, y = overlapping(shift=12.0)
     sampler = BorderlineSMOTE(random_state=0)
-    _, y_res = sampler.fit_resample(X, y)
+    with pytest.warns(UserWarning, match=r"no row of class 1 in danger .* m_neighbors=10"):
+        _, y_res = sampler.fit_resample(X, y)
     assert sampler.danger_indices_[1].size == 0
     assert (y_res == 1).sum() == (y == 0).sum()
     assert ImbBorderline(random_state=0).fit_resample(X, y)[0].shape == X.shape

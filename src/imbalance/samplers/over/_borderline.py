@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from typing import Any, ClassVar
 
 import numpy as np
@@ -44,8 +46,9 @@ class BorderlineSMOTE(BaseSampler):
       uniform in [0, 0.5), so they stay on their own side.
 
     If a class has no row in danger (its border is empty: the classes are separable there),
-    its new rows are made from all its rows as SMOTE does, and ``danger_indices_`` reports an
-    empty array for it (imbalanced-learn returns the data unchanged, missing the counts asked).
+    a ``UserWarning`` says so, its new rows are made from all its rows as SMOTE does, and
+    ``danger_indices_`` reports an empty array for it (imbalanced-learn silently returns the
+    data unchanged, missing the counts asked).
     Output order, DataFrame handling and provenance are SMOTE's.
 
     Parameters
@@ -164,6 +167,16 @@ class BorderlineSMOTE(BaseSampler):
             check_class_size("BorderlineSMOTE", "k_neighbors", self.k_neighbors, cls, members.size)
             danger = self._danger(F, target.codes, code, members, rng)
             self.danger_indices_[cls] = members[danger]
+            if not danger.size:
+                warnings.warn(
+                    f"BorderlineSMOTE found no row of class {cls!r} in danger (none of its "
+                    f"{members.size} rows has between half and all of its m_neighbors="
+                    f"{self.m_neighbors} nearest rows in other classes), so its {n_new} new rows "
+                    "are made from all its rows as SMOTE does. The classes look separable "
+                    "there: use SMOTE directly to say so, or raise m_neighbors to look further.",
+                    UserWarning,
+                    stacklevel=3,
+                )
             bases = danger if danger.size else np.arange(members.size)
             self._from_danger(F, target.codes != code, members, bases, n_new, rng, synthesis)
         out, self.synthetic_steps_ = synthesis.result(len(target.codes))

@@ -109,9 +109,10 @@ def edited_out_certified(
     2,000 rows); (3) the full search only for the rows with ``u >= d_o``. Every decision equals
     the plain rule's, ties included, because the bound is only trusted when it is strict.
 
-    With ``backend="approximate"`` only step (1) is approximate (an index over the other
-    classes, which are small when the majority is cleaned: a far "nearest" other row can only
-    keep a row that should go). Returns the rows removed and the backend that answered.
+    With ``backend="approximate"``, steps (1) and (3) use approximate indexes (brute force,
+    exact, where that is cheaper): a neighbour missed in (1) can only keep a row that should
+    go, one missed in (3) can change a decision either way. Returns the rows removed and the
+    backend that answered.
     """
     out = []
     index: NeighborIndex | None = None
@@ -131,10 +132,12 @@ def edited_out_certified(
         bound = _block_bound(F, rows, k, "exact", n_jobs, int(rng.integers(2**31)))
         unsure = rows[bound >= d_other]
         if unsure.size:
-            if index is None:  # few rows: searched exactly, even for the approximate backend
-                jobs = search_jobs(n_jobs, unsure.size, F.shape[0])
-                full = "exact" if backend == "approximate" else backend
-                index = NeighborIndex(backend=full, n_jobs=jobs).fit(F)  # type: ignore[arg-type]
+            if index is None:
+                index = NeighborIndex(
+                    backend=backend,  # type: ignore[arg-type]
+                    n_jobs=search_jobs(n_jobs, unsure.size, F.shape[0]),
+                    random_state=int(rng.integers(2**31)),
+                ).fit(F)
             labels = codes[index.kneighbors(None, k, rows=unsure)]
             out.append(unsure[~(labels == c).all(axis=1)])
     removed = np.sort(np.concatenate(out)) if out else np.empty(0, dtype=np.intp)
