@@ -45,7 +45,7 @@ def make_check_data(
     """A small, reproducible, imbalanced data set: one Gaussian blob per class."""
     rng = np.random.default_rng(seed)
     X = np.concatenate(
-        [rng.normal(3.0 * k, 1.0, size=(n, n_features)) for k, n in enumerate(counts)]
+        [rng.normal(1.5 * k, 1.0, size=(n, n_features)) for k, n in enumerate(counts)]
     )
     y = np.repeat(np.arange(len(counts)), counts)
     order = rng.permutation(len(y))
