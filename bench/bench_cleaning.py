@@ -8,14 +8,16 @@ with other jobs, two OpenMP threads can be slower than one); imbalanced-learn wi
 
 Sections (each prints a Markdown table row):
 
-1. TomekLinks: imbalanced-learn; ours exact (the fast link search); ours approximate (HNSW),
-   with the share of imbalanced-learn's removed rows that it also removes.
+1. TomekLinks: imbalanced-learn; ours exact (the fast link search); ours approximate (faiss
+   inverted lists, or brute force where they would not pay), with the share of
+   imbalanced-learn's removed rows that it also removes.
 2. EditedNearestNeighbours: the same three.
 3. ClusterCentroids: ours at ``--rows``; imbalanced-learn at ``--cc-imblearn-rows`` (its k-means
    with as many clusters as minority rows takes minutes at 100k).
 4. SMOTEENN (``--smoteenn``): imbalanced-learn against ours exact and approximate.
 5. ``--million``: TomekLinks, EditedNearestNeighbours and SMOTEENN on 1M rows with the
-   approximate backend (ours only).
+   approximate backend (ours only); ``--million-exact`` also runs TomekLinks and ENN exact and
+   reports the share of their removed rows that the approximate runs remove.
 
     nice python bench/bench_cleaning.py                       # 100k rows, sections 1-3
     nice python bench/bench_cleaning.py --rows 30000 --smoteenn
@@ -119,16 +121,25 @@ def smoteenn_section(X: np.ndarray, y: np.ndarray, skip: bool) -> None:
         row("SMOTEENN", n, f"ours {backend}", seconds, ref, f"output {len(out[1]):,} rows")
 
 
-def million_section(rows: int) -> None:
+def million_section(rows: int, exact: bool) -> None:
     X, y = data(rows)
     for name, make in (
-        ("TomekLinks", lambda: TomekLinks(neighbors="approximate", n_jobs=-1)),
-        ("EditedNearestNeighbours", lambda: EditedNearestNeighbours(neighbors="approximate")),
-        ("SMOTEENN", lambda: SMOTEENN(random_state=0, neighbors="approximate", n_jobs=-1)),
+        ("TomekLinks", TomekLinks),
+        ("EditedNearestNeighbours", EditedNearestNeighbours),
+        ("SMOTEENN", lambda **kw: SMOTEENN(random_state=0, **kw)),
     ):
-        sampler = make()
+        sampler = make(neighbors="approximate", n_jobs=-1)
         seconds, out = timed(lambda s=sampler: s.fit_resample(X, y))
-        row(name, rows, "ours approximate", seconds, None, f"output {len(out[1]):,} rows")
+        note = f"output {len(out[1]):,} rows"
+        if exact and name != "SMOTEENN":
+            reference = make(neighbors="exact", n_jobs=-1)
+            ref_seconds, _ = timed(lambda s=reference: s.fit_resample(X, y))
+            ref_removed, mine = removed(reference, rows), removed(sampler, rows)
+            row(name, rows, "ours exact", ref_seconds, None, f"removed {ref_removed.size:,}")
+            same = np.isin(ref_removed, mine).mean() if ref_removed.size else 1.0
+            extra = np.setdiff1d(mine, ref_removed).size
+            note = f"removed {mine.size:,}; {100 * same:.2f} % of exact's removed rows, {extra} others"
+        row(name, rows, "ours approximate", seconds, None, note)
 
 
 def main() -> None:
@@ -138,6 +149,7 @@ def main() -> None:
     parser.add_argument("--smoteenn", action="store_true")
     parser.add_argument("--million", action="store_true")
     parser.add_argument("--million-rows", type=int, default=1_000_000)
+    parser.add_argument("--million-exact", action="store_true")
     parser.add_argument("--skip-imblearn", action="store_true")
     parser.add_argument("--sections", default="tomek,enn,cc")
     args = parser.parse_args()
@@ -156,7 +168,7 @@ def main() -> None:
     if args.smoteenn:
         smoteenn_section(X, y, skip)
     if args.million:
-        million_section(args.million_rows)
+        million_section(args.million_rows, args.million_exact)
 
 
 if __name__ == "__main__":
