@@ -25,9 +25,9 @@ Backends
     Inverted lists (IVF) from the optional ``faiss`` package (``pip install
     "imbalance[approximate]"``): the rows are split into about ``4 * sqrt(n)`` k-means cells and
     each query scans the rows of its nearest cells only. The number of cells scanned is
-    calibrated on each search: starting small, it grows until a sample of up to 512 of the
-    queries finds at least 99 % of its true neighbours (measured against brute force), and
-    ``NeighborIndex.recall_`` reports the calibrated recall. Reproducible for a given
+    calibrated for each number of neighbours asked: the fewest with which a sample of up to
+    512 of the queries finds at least 99 % of its true neighbours (found by brute force), and
+    ``NeighborIndex.recall_`` reports the recall so calibrated. Reproducible for a given
     ``random_state`` and ``n_jobs``. Where scanning cells would cost about as much as brute
     force (queries over fewer than about 100,000 rows, or a few queries), the blocked float32
     brute force of ``"exact"`` answers instead, with the exact result (recall 1).
@@ -743,8 +743,7 @@ class _ApproximateSearcher(_Searcher):
         if use_lists:
             if self.lists is None:
                 self.lists = _InvertedLists(self.Xc, self.n_jobs, self.seed)
-            most = _most_probes(n, n_cells) if fits else np.inf
-            scanned = self.lists.calibrate(Qc, k, own, most)
+            scanned = self.lists.calibrate(Qc, k, own)
             use_lists = not fits or _scan_pays(q, n, scanned, build=False)
         self.approximate_answered = use_lists
         if use_lists:
@@ -764,13 +763,6 @@ def _n_cells(n_rows: int) -> int:
     return int(np.clip(round(4 * np.sqrt(n_rows)), 1, max(1, n_rows // 32)))
 
 
-def _most_probes(n_rows: int, n_cells: int) -> float:
-    """Probed cells past which a query scans too much to beat brute force."""
-    if _IVF_SCAN_COST == 0:
-        return np.inf
-    return (_IVF_GAIN * n_rows / _IVF_SCAN_COST - n_cells) * n_cells / n_rows
-
-
 def _scan_pays(n_queries: int, n_rows: int, scanned: float, *, build: bool) -> bool:
     """Whether inverted lists whose queries scan ``scanned`` rows and centres each beat brute
     force for ``n_queries`` over ``n_rows`` rows (``build``: counting their construction)."""
@@ -781,11 +773,14 @@ def _scan_pays(n_queries: int, n_rows: int, scanned: float, *, build: bool) -> b
 class _InvertedLists:
     """faiss IVF-Flat: k-means cells over the rows, and each query scans its nearest cells.
 
-    The number of cells scanned (``nprobe``) is calibrated per number of neighbours asked: it
-    grows by a quarter from ``n_cells / 256`` until a seeded sample of the queries finds at least
-    ``_TARGET_RECALL`` of its true neighbours (brute force over all rows), and ``recall``
-    keeps the sample's recall. A query whose scanned cells hold fewer rows than it needs gets
-    its neighbours by brute force.
+    The number of cells scanned (``nprobe``) is calibrated per number of neighbours asked, on
+    a seeded sample of the queries: their true neighbours come from brute force over all rows,
+    and a search that probes ``p`` cells finds exactly the true neighbours whose cell ranks
+    below ``p`` among the query's cells (by distance to the cell centres). ``nprobe`` is the
+    smallest ``p`` that finds ``_TARGET_RECALL`` of them, and ``recall`` the share it finds.
+    The rows are only filed into their cells when a search uses the lists, so a calibration
+    that shows brute force to be cheaper costs the k-means and the sample's brute force only.
+    A query whose scanned cells hold fewer rows than it needs gets them by brute force.
     """
 
     def __init__(self, Xc: Any, n_jobs: int | None, seed: int | None) -> None:
@@ -809,18 +804,18 @@ class _InvertedLists:
         sample = self.rows[np.sort(self.rng.choice(n, train, replace=False))]
         with _threads(n_jobs):
             self.index.train(sample)
-            self.index.add(self.rows)
+        self.filed = False
         self.nprobe: dict[int, int] = {}
         self.recalls: dict[int, float] = {}
         self.recall = 1.0
 
-    def calibrate(self, Qc: Any, k: int, own: np.ndarray | None, most: float) -> float:
-        """Calibrate the cells probed for ``k`` neighbours, giving up past ``most`` of them;
-        the rows and centres a query then scans."""
+    def calibrate(self, Qc: Any, k: int, own: np.ndarray | None) -> float:
+        """Calibrate the cells probed for ``k`` neighbours; the rows and centres a query then
+        scans."""
         n_ask = min(k + (own is not None), self.n)
         with _threads(self.n_jobs):
             Q = np.ascontiguousarray(Qc, dtype=np.float32)
-            nprobe = self._calibrate(Q, n_ask, own, most)
+            nprobe = self._calibrate(Q, n_ask, own)
         return self.n_cells + nprobe * self.n / self.n_cells
 
     def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -828,6 +823,9 @@ class _InvertedLists:
         Q = np.ascontiguousarray(Qc, dtype=np.float32)
         with _threads(self.n_jobs):
             self.index.nprobe = self._calibrate(Q, n_ask, own)
+            if not self.filed:
+                self.index.add(self.rows)
+                self.filed = True
             _, cand = self.index.search(Q, n_ask)
             short = np.flatnonzero((cand < 0).any(axis=1))
             if short.size:
@@ -835,9 +833,7 @@ class _InvertedLists:
         cand = _drop_own(cand.astype(np.intp), own)
         return cand, np.full(len(cand), np.inf)
 
-    def _calibrate(
-        self, Q: np.ndarray, n_ask: int, own: np.ndarray | None, most: float = np.inf
-    ) -> int:
+    def _calibrate(self, Q: np.ndarray, n_ask: int, own: np.ndarray | None) -> int:
         if n_ask in self.nprobe:
             self.recall = self.recalls[n_ask]
             return self.nprobe[n_ask]
@@ -845,19 +841,15 @@ class _InvertedLists:
         own_pick = None if own is None else own[pick]
         _, truth = self.faiss.knn(Q[pick], self.rows, n_ask)
         truth = _drop_own(truth.astype(np.intp), own_pick)
-        nprobe = max(1, self.n_cells // 256)
-        while True:
-            if nprobe > most:  # too many cells to pay: brute force will answer
-                self.recall = 0.0
-                break
-            self.index.nprobe = nprobe
-            _, found = self.index.search(Q[pick], n_ask)
-            found = _drop_own(found.astype(np.intp), own_pick)
-            hits = sum(np.isin(f, t).sum() for f, t in zip(found, truth, strict=True))
-            self.recall = float(hits / max(truth.size, 1))
-            if self.recall >= _TARGET_RECALL or nprobe >= self.n_cells:
-                break
-            nprobe = min(self.n_cells, nprobe + max(1, nprobe // 4))
+        _, cell = self.quantizer.search(self.rows[truth.ravel()], 1)
+        _, order = self.quantizer.search(Q[pick], self.n_cells)
+        rank_of = np.empty_like(order)
+        rank_of[np.arange(len(pick))[:, None], order] = np.arange(self.n_cells)
+        ranks = np.sort(rank_of[np.repeat(np.arange(len(pick)), truth.shape[1]), cell.ravel()])
+        nprobe = 1
+        if ranks.size:
+            nprobe = int(ranks[max(1, int(np.ceil(_TARGET_RECALL * ranks.size))) - 1]) + 1
+            self.recall = float(np.mean(ranks < nprobe))
         self.nprobe[n_ask], self.recalls[n_ask] = nprobe, self.recall
         return nprobe
 

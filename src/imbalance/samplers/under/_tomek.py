@@ -38,8 +38,8 @@ class TomekLinks(CleaningMixin, BaseSampler):
         sampler reaches no counts, so a float, a dict or a callable is refused.
     neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
         Backend of the nearest-neighbour search (see :mod:`imbalance.neighbors`); ``"exact"``,
-        ``"torch"`` and ``"auto"`` give the same rows, ``"approximate"`` (HNSW) is much faster
-        on large data and may miss a few links.
+        ``"torch"`` and ``"auto"`` give the same rows, ``"approximate"`` (inverted lists) is much
+        faster on large data and may miss a few links.
     n_jobs : int or None, default=None
         Threads of the neighbour search; the output does not depend on it.
 
