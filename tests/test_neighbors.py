@@ -245,7 +245,7 @@ def test_approximate_answers_few_queries_exactly_without_lists(monkeypatch):
     )
     Q = rng.normal(size=(100, 3)) @ rng.normal(size=(3, 20))
     np.testing.assert_array_equal(index.kneighbors(Q, 4), kneighbors(X, 4, queries=Q))
-    assert index._searcher.lists is None and index.algorithm_ == "blocked-float32"
+    assert index._searcher.lists is None and index.algorithm_ == "faiss-flat-float32"
     assert index.recall_ == 1.0
     everything = index.kneighbors(n_neighbors=5)
     assert index._searcher.lists is not None and index.algorithm_ == "ivf"
@@ -265,7 +265,7 @@ def test_approximate_falls_back_to_brute_force_when_scans_would_not_pay(monkeypa
     index = NeighborIndex(backend="approximate", n_jobs=1, random_state=0).fit(X)
     found = index.kneighbors(n_neighbors=5)
     assert index._searcher.lists is not None  # built and calibrated, then not used
-    assert index.algorithm_ == "blocked-float32" and index.recall_ == 1.0
+    assert index.algorithm_ == "faiss-flat-float32" and index.recall_ == 1.0
     np.testing.assert_array_equal(found, kneighbors(X, 5, backend="exact"))
 
 

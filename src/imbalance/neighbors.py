@@ -29,8 +29,9 @@ Backends
     512 of the queries finds at least 99 % of its true neighbours (found by brute force), and
     ``NeighborIndex.recall_`` reports the recall so calibrated. Reproducible for a given
     ``random_state`` and ``n_jobs``. Where scanning cells would cost about as much as brute
-    force (queries over fewer than about 100,000 rows, or a few queries), the blocked float32
-    brute force of ``"exact"`` answers instead, with the exact result (recall 1).
+    force (few rows, few queries, or data so spread that 99 % recall needs most cells: 20
+    dimensions of noise), faiss's flat float32 brute force answers instead, checked in float64
+    as for ``"exact"``: the exact result (recall 1).
 ``"torch"``
     Chunked squared distances and ``topk`` in PyTorch, on CUDA when available and on the CPU
     otherwise, followed by the same float64 check as ``"exact"``: the results equal
@@ -120,7 +121,7 @@ class NeighborIndex:
         How candidates are produced: ``"kd_tree"``, ``"brute-float64"``,
         ``"faiss-flat-float32"``, ``"blocked-float32"``, ``"ivf"``, ``"torch-cuda"`` or
         ``"torch-cpu"``. The approximate backend starts as ``"ivf"`` and each search sets it
-        to what answered (``"blocked-float32"`` where brute force is cheaper).
+        to what answered (``"faiss-flat-float32"`` where brute force is cheaper).
     recall_ : float
         Share of the true neighbours found by the last search, as calibrated on a sample of
         its queries: below 1 only after an ``"ivf"`` search (which aims at 0.99 or more).
@@ -222,7 +223,7 @@ class NeighborIndex:
         cand, bound_d2 = self._searcher.search(Qc, k, own)
         if self.backend_ == "approximate":
             approximate = self._searcher.approximate_answered
-            self.algorithm_ = "ivf" if approximate else "blocked-float32"
+            self.algorithm_ = "ivf" if approximate else "faiss-flat-float32"
             self.recall_ = self._searcher.recall if approximate else 1.0
         if self._searcher.approximate_answered:
             d2 = _pair_d2(self._X, queries, cand)
@@ -713,12 +714,13 @@ def _n_workers(n_jobs: int | None) -> int:
 
 
 class _ApproximateSearcher(_Searcher):
-    """Inverted lists where they pay; otherwise blocked float32 brute force, which is exact.
+    """Inverted lists where they pay; otherwise faiss's float32 brute force, made exact.
 
     ``q`` queries over ``n`` rows cost ``q * n`` distances by brute force. Inverted lists cost
     a build and, per query, a scan of the cell centres and of the rows of the cells it probes
     (:func:`_scan_pays`). They are built when even the cheapest scan would pay, and used when
-    the calibrated scan does; otherwise brute force answers. Each part is built on first use.
+    the calibrated scan does (lists already filed cost no build); otherwise brute force
+    answers. Each part is built on first use.
     """
 
     name = "ivf"
@@ -732,14 +734,16 @@ class _ApproximateSearcher(_Searcher):
             )
         self.Xc, self.n_jobs, self.seed = Xc, n_jobs, seed
         self.lists: _InvertedLists | None = None
-        self.brute: _BlockSearcher | None = None
+        self.brute: _FaissSearcher | None = None
         self.approximate_answered = True
 
     def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         q, n = Qc.shape[0], self.Xc.shape[0]
         n_cells = _n_cells(n)
         fits = _fits_float32(self.Xc)
-        use_lists = not fits or (q > 0 and _scan_pays(q, n, n_cells + n // n_cells, build=True))
+        built = self.lists is not None and self.lists.filed
+        cheapest = n_cells + n // n_cells  # the centres and one cell
+        use_lists = not fits or (q > 0 and _scan_pays(q, n, cheapest, build=not built))
         if use_lists:
             if self.lists is None:
                 self.lists = _InvertedLists(self.Xc, self.n_jobs, self.seed)
@@ -752,7 +756,7 @@ class _ApproximateSearcher(_Searcher):
             self.recall = self.lists.recall
             return cand, bound
         if self.brute is None:
-            self.brute = _BlockSearcher(self.Xc, self.n_jobs)
+            self.brute = _FaissSearcher(self.Xc, self.n_jobs)
         self.error_scale = self.brute.error_scale
         self.recall = 1.0
         return self.brute.search(Qc, k, own)
