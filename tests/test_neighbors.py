@@ -269,6 +269,22 @@ def test_approximate_falls_back_to_brute_force_when_scans_would_not_pay(monkeypa
     np.testing.assert_array_equal(found, kneighbors(X, 5, backend="exact"))
 
 
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
+@pytest.mark.parametrize("n", [2, 5, 40])
+def test_inverted_lists_on_tiny_data_find_every_neighbour(monkeypatch, capfd, n):
+    """Cells too small for the neighbours asked fall back to brute force; faiss stays quiet."""
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
+    monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
+    X = np.random.default_rng(n).normal(size=(n, 3))
+    index = NeighborIndex(backend="approximate", random_state=0).fit(X)
+    np.testing.assert_array_equal(index.kneighbors(n_neighbors=n - 1), kneighbors(X, n - 1))
+    assert index.algorithm_ == "ivf"
+    assert index.kneighbors(np.empty((0, 3)), 1).shape == (0, 1)
+    assert "WARNING" not in capfd.readouterr().err
+
+
 def test_auto_says_what_it_picked():
     index = NeighborIndex().fit(np.eye(5))
     assert index.backend_ == "exact"

@@ -801,10 +801,10 @@ class _InvertedLists:
         # that needed twice the probes for the same recall.
         self.index.cp.niter = 8
         self.index.cp.seed = int(self.rng.integers(2**31))
-        self.index.cp.max_points_per_centroid = 32
-        self.index.cp.min_points_per_centroid = 16
-        self.index.cp.verbose = False
         train = min(n, 32 * self.n_cells)
+        self.index.cp.max_points_per_centroid = 32
+        self.index.cp.min_points_per_centroid = max(1, min(16, train // self.n_cells))
+        self.index.cp.verbose = False
         sample = self.rows[np.sort(self.rng.choice(n, train, replace=False))]
         with _threads(n_jobs):
             self.index.train(sample)
