@@ -285,6 +285,33 @@ def test_inverted_lists_on_tiny_data_find_every_neighbour(monkeypatch, capfd, n)
     assert "WARNING" not in capfd.readouterr().err
 
 
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
+def test_within_calibrates_on_the_neighbours_that_matter(monkeypatch):
+    """Neighbours nearer than a query's threshold are found at the target recall, from no
+    more cells than a calibration over all neighbours needs."""
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
+    monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
+    rng = np.random.default_rng(21)
+    X = rng.normal(size=(6000, 8))
+    dist, exact = kneighbors(X, 1, return_distance=True)
+    radius = np.quantile(dist[:, 0], 0.3)  # 30 % of the rows have their neighbour inside
+    full = NeighborIndex(backend="approximate", random_state=0).fit(X)
+    full.kneighbors(n_neighbors=1)
+    near = NeighborIndex(backend="approximate", random_state=0).fit(X)
+    found = near.kneighbors(n_neighbors=1, within=radius)
+    assert near.algorithm_ == "ivf" and near.recall_ >= 0.99
+    lists = near._searcher.lists
+    assert lists.index.nprobe <= full._searcher.lists.nprobe[2]
+    inside = dist[:, 0] < radius
+    assert np.mean(found[inside, 0] == exact[inside, 0]) >= 0.98
+    with pytest.raises(InvalidParameterError, match="within must be one distance or one per"):
+        near.kneighbors(n_neighbors=1, within=[1.0, 2.0])
+    with pytest.raises(InvalidParameterError, match="within must hold distances"):
+        near.kneighbors(n_neighbors=1, within=-1.0)
+
+
 def test_auto_says_what_it_picked():
     index = NeighborIndex().fit(np.eye(5))
     assert index.backend_ == "exact"

@@ -193,6 +193,7 @@ class NeighborIndex:
         *,
         rows: Any = None,
         return_distance: bool = False,
+        within: Any = None,
     ) -> Any:
         """Positions of the ``n_neighbors`` nearest indexed rows of each query.
 
@@ -207,6 +208,12 @@ class NeighborIndex:
             Positions of the indexed rows to query when ``X`` is None.
         return_distance : bool, default=False
             Also return the Euclidean distances.
+        within : float or array-like of shape (n_queries,), default=None
+            The distance below which a query's neighbours matter to the caller (one for all
+            queries, or one each), for a caller that only compares neighbour distances with a
+            threshold. Only the ``"approximate"`` backend uses it: its calibration then counts
+            only the true neighbours nearer than that, which usually needs fewer cells, and
+            ``recall_`` is the recall of those. The answer is still the nearest rows found.
 
         Returns
         -------
@@ -220,7 +227,11 @@ class NeighborIndex:
         queries, own = self._queries(X, rows)
         k = _check_n_neighbors(n_neighbors, self.n_samples_fit_ - (own is not None))
         Qc = queries if self._center is None else queries - self._center
-        cand, bound_d2 = self._searcher.search(Qc, k, own)
+        if isinstance(self._searcher, _ApproximateSearcher):
+            radius = _check_within(within, Qc.shape[0])
+            cand, bound_d2 = self._searcher.search(Qc, k, own, within=radius)
+        else:
+            cand, bound_d2 = self._searcher.search(Qc, k, own)
         if self.backend_ == "approximate":
             approximate = self._searcher.approximate_answered
             self.algorithm_ = "ivf" if approximate else "faiss-flat-float32"
@@ -737,7 +748,9 @@ class _ApproximateSearcher(_Searcher):
         self.brute: _FaissSearcher | None = None
         self.approximate_answered = True
 
-    def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         q, n = Qc.shape[0], self.Xc.shape[0]
         n_cells = _n_cells(n)
         fits = _fits_float32(self.Xc)
@@ -747,12 +760,12 @@ class _ApproximateSearcher(_Searcher):
         if use_lists:
             if self.lists is None:
                 self.lists = _InvertedLists(self.Xc, self.n_jobs, self.seed)
-            scanned = self.lists.calibrate(Qc, k, own)
-            use_lists = not fits or _scan_pays(q, n, scanned, build=False)
+            nprobe = self.lists.calibrate(Qc, k, own, within)
+            use_lists = not fits or _scan_pays(q, n, self.lists.scanned(nprobe), build=False)
         self.approximate_answered = use_lists
         if use_lists:
             assert self.lists is not None
-            cand, bound = self.lists.search(Qc, k, own)
+            cand, bound = self.lists.search(Qc, k, own, nprobe)
             self.recall = self.lists.recall
             return cand, bound
         if self.brute is None:
@@ -760,6 +773,24 @@ class _ApproximateSearcher(_Searcher):
         self.error_scale = self.brute.error_scale
         self.recall = 1.0
         return self.brute.search(Qc, k, own)
+
+
+def _check_within(within: Any, n_queries: int) -> np.ndarray | None:
+    if within is None:
+        return None
+    try:
+        radius = np.broadcast_to(np.asarray(within, dtype=np.float64), (n_queries,))
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"within must be one distance or one per query ({n_queries}); got "
+            f"{np.shape(within) or within!r}. Pass a float or an array of shape ({n_queries},)."
+        ) from None
+    if np.isnan(radius).any() or (radius < 0).any():
+        raise InvalidParameterError(
+            "within must hold distances (>= 0, not NaN); pass np.inf for a query whose "
+            "neighbours all matter."
+        )
+    return radius
 
 
 def _n_cells(n_rows: int) -> int:
@@ -813,20 +844,31 @@ class _InvertedLists:
         self.recalls: dict[int, float] = {}
         self.recall = 1.0
 
-    def calibrate(self, Qc: Any, k: int, own: np.ndarray | None) -> float:
-        """Calibrate the cells probed for ``k`` neighbours; the rows and centres a query then
-        scans."""
+    def calibrate(self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None) -> int:
+        """The cells to probe for ``k`` neighbours (cached per ``k`` when ``within`` is None:
+        the calibration counts only the true neighbours nearer than ``within`` otherwise)."""
         n_ask = min(k + (own is not None), self.n)
+        if within is None and n_ask in self.nprobe:
+            self.recall = self.recalls[n_ask]
+            return self.nprobe[n_ask]
         with _threads(self.n_jobs):
             Q = np.ascontiguousarray(Qc, dtype=np.float32)
-            nprobe = self._calibrate(Q, n_ask, own)
+            nprobe = self._calibrate(Q, n_ask, own, within)
+        if within is None:
+            self.nprobe[n_ask], self.recalls[n_ask] = nprobe, self.recall
+        return nprobe
+
+    def scanned(self, nprobe: int) -> float:
+        """Rows and centres a query scans when it probes ``nprobe`` cells."""
         return self.n_cells + nprobe * self.n / self.n_cells
 
-    def search(self, Qc: Any, k: int, own: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, Qc: Any, k: int, own: np.ndarray | None, nprobe: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         n_ask = min(k + (own is not None), self.n)
         Q = np.ascontiguousarray(Qc, dtype=np.float32)
         with _threads(self.n_jobs):
-            self.index.nprobe = self._calibrate(Q, n_ask, own)
+            self.index.nprobe = nprobe
             if not self.filed:
                 self.index.add(self.rows)
                 self.filed = True
@@ -837,24 +879,28 @@ class _InvertedLists:
         cand = _drop_own(cand.astype(np.intp), own)
         return cand, np.full(len(cand), np.inf)
 
-    def _calibrate(self, Q: np.ndarray, n_ask: int, own: np.ndarray | None) -> int:
-        if n_ask in self.nprobe:
-            self.recall = self.recalls[n_ask]
-            return self.nprobe[n_ask]
+    def _calibrate(
+        self, Q: np.ndarray, n_ask: int, own: np.ndarray | None, within: np.ndarray | None
+    ) -> int:
         pick = np.sort(self.rng.choice(len(Q), min(len(Q), _CALIBRATION_QUERIES), replace=False))
-        own_pick = None if own is None else own[pick]
-        _, truth = self.faiss.knn(Q[pick], self.rows, n_ask)
-        truth = _drop_own(truth.astype(np.intp), own_pick)
+        d2, truth = self.faiss.knn(Q[pick], self.rows, n_ask)
+        if own is not None:  # drop each query's own row (or its farthest, if a tie hid it)
+            is_own = truth == own[pick][:, None]
+            is_own[~is_own.any(axis=1), -1] = True
+            shape = (len(pick), n_ask - 1)
+            truth, d2 = truth[~is_own].reshape(shape), d2[~is_own].reshape(shape)
         _, cell = self.quantizer.search(self.rows[truth.ravel()], 1)
         _, order = self.quantizer.search(Q[pick], self.n_cells)
         rank_of = np.empty_like(order)
         rank_of[np.arange(len(pick))[:, None], order] = np.arange(self.n_cells)
-        ranks = np.sort(rank_of[np.repeat(np.arange(len(pick)), truth.shape[1]), cell.ravel()])
-        nprobe = 1
+        ranks = rank_of[np.repeat(np.arange(len(pick)), truth.shape[1]), cell.ravel()]
+        if within is not None:  # only the neighbours the caller will look at
+            ranks = ranks[(d2 < (within[pick] ** 2)[:, None]).ravel()]
+        ranks = np.sort(ranks)
+        nprobe, self.recall = 1, 1.0
         if ranks.size:
             nprobe = int(ranks[max(1, int(np.ceil(_TARGET_RECALL * ranks.size))) - 1]) + 1
             self.recall = float(np.mean(ranks < nprobe))
-        self.nprobe[n_ask], self.recalls[n_ask] = nprobe, self.recall
         return nprobe
 
 

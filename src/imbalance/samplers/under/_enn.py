@@ -110,9 +110,10 @@ def edited_out_certified(
     the plain rule's, ties included, because the bound is only trusted when it is strict.
 
     With ``backend="approximate"``, steps (1) and (3) use approximate indexes (brute force,
-    exact, where that is cheaper): a neighbour missed in (1) can only keep a row that should
-    go, one missed in (3) can change a decision either way. Returns the rows removed and the
-    backend that answered.
+    exact, where that is cheaper); the index of (1) calibrates its recall on the other rows
+    nearer than ``u``, the only ones that matter. A neighbour missed in (1) can only keep a
+    row that should go, one missed in (3) can change a decision either way. Returns the rows
+    removed and the backend that answered.
     """
     out = []
     index: NeighborIndex | None = None
@@ -128,9 +129,11 @@ def edited_out_certified(
             random_state=int(rng.integers(2**31)),
         ).fit(F[others])
         used = str(to_others.backend_)
-        d_other = to_others.kneighbors(F[rows], 1, return_distance=True)[0][:, 0]
         bound = _block_bound(F, rows, k, "exact", n_jobs, int(rng.integers(2**31)))
-        unsure = rows[bound >= d_other]
+        # Only another row nearer than the bound can unsettle a row: the approximate index
+        # calibrates its recall on those.
+        near = to_others.kneighbors(F[rows], 1, return_distance=True, within=bound)
+        unsure = rows[bound >= near[0][:, 0]]
         if unsure.size:
             if index is None:
                 index = NeighborIndex(
