@@ -93,6 +93,10 @@ _IVF_SCAN_COST = 9
 _IVF_GAIN = 0.7
 _TARGET_RECALL = 0.99
 _CALIBRATION_QUERIES = 512
+# With ``within``, the calibration wants this many true neighbours inside the threshold, from
+# up to this many batches of queries; fewer, and it calibrates on all neighbours instead.
+_CALIBRATION_PAIRS = 200
+_CALIBRATION_BATCHES = 4
 _U32 = 2.0**-24
 _U64 = 2.0**-53
 
@@ -882,7 +886,37 @@ class _InvertedLists:
     def _calibrate(
         self, Q: np.ndarray, n_ask: int, own: np.ndarray | None, within: np.ndarray | None
     ) -> int:
-        pick = np.sort(self.rng.choice(len(Q), min(len(Q), _CALIBRATION_QUERIES), replace=False))
+        """The fewest cells that find ``_TARGET_RECALL`` of the sample's true neighbours (of
+        those nearer than ``within``, when that leaves at least ``_CALIBRATION_PAIRS`` of them
+        in up to ``_CALIBRATION_BATCHES`` batches of queries; of all of them otherwise)."""
+        order = self.rng.permutation(len(Q))
+        ranks, near = [], []
+        for batch in range(_CALIBRATION_BATCHES if within is not None else 1):
+            pick = np.sort(order[batch * _CALIBRATION_QUERIES : (batch + 1) * _CALIBRATION_QUERIES])
+            if not pick.size:
+                break
+            rank, d2 = self._true_ranks(Q, pick, n_ask, own)
+            ranks.append(rank)
+            if within is not None:
+                near.append(d2 < (within[pick] ** 2)[:, None])
+                if sum(int(m.sum()) for m in near) >= _CALIBRATION_PAIRS:
+                    break
+        all_ranks = np.concatenate([r.ravel() for r in ranks]) if ranks else np.empty(0)
+        if near and sum(int(m.sum()) for m in near) >= _CALIBRATION_PAIRS:
+            all_ranks = all_ranks[np.concatenate([m.ravel() for m in near])]
+        all_ranks = np.sort(all_ranks)
+        nprobe, self.recall = 1, 1.0
+        if all_ranks.size:
+            need = max(1, int(np.ceil(_TARGET_RECALL * all_ranks.size)))
+            nprobe = int(all_ranks[need - 1]) + 1
+            self.recall = float(np.mean(all_ranks < nprobe))
+        return nprobe
+
+    def _true_ranks(
+        self, Q: np.ndarray, pick: np.ndarray, n_ask: int, own: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each picked query, the rank of each true neighbour's cell among the query's
+        cells (by centre distance), and the squared distances of those neighbours."""
         d2, truth = self.faiss.knn(Q[pick], self.rows, n_ask)
         if own is not None:  # drop each query's own row (or its farthest, if a tie hid it)
             is_own = truth == own[pick][:, None]
@@ -893,15 +927,8 @@ class _InvertedLists:
         _, order = self.quantizer.search(Q[pick], self.n_cells)
         rank_of = np.empty_like(order)
         rank_of[np.arange(len(pick))[:, None], order] = np.arange(self.n_cells)
-        ranks = rank_of[np.repeat(np.arange(len(pick)), truth.shape[1]), cell.ravel()]
-        if within is not None:  # only the neighbours the caller will look at
-            ranks = ranks[(d2 < (within[pick] ** 2)[:, None]).ravel()]
-        ranks = np.sort(ranks)
-        nprobe, self.recall = 1, 1.0
-        if ranks.size:
-            nprobe = int(ranks[max(1, int(np.ceil(_TARGET_RECALL * ranks.size))) - 1]) + 1
-            self.recall = float(np.mean(ranks < nprobe))
-        return nprobe
+        rows = np.repeat(np.arange(len(pick)), truth.shape[1])
+        return rank_of[rows, cell.ravel()].reshape(truth.shape), d2
 
 
 class _TorchSearcher(_Searcher):

@@ -171,3 +171,22 @@ def test_certified_rule_equals_the_plain_rule_with_blocks(counts, k, seed):
     finally:
         _enn._BLOCK_ROWS = old
     np.testing.assert_array_equal(fast, np.sort(plain))
+
+
+def test_inverted_lists_remove_almost_the_same_rows(monkeypatch):
+    """ENN's certified rule over the approximate index itself (forced at this size), with the
+    search of the other classes calibrated on the rows nearer than each row's bound."""
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
+    monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
+    X, y = _data(n=8000, weights=(0.9, 0.1), seed=8)
+    exact = EditedNearestNeighbours(neighbors="exact")
+    exact.fit_resample(X, y)
+    approx = EditedNearestNeighbours(neighbors="approximate", n_jobs=1)
+    approx.fit_resample(X, y)
+    removed_exact = np.setdiff1d(np.arange(len(y)), exact.sample_indices_)
+    removed_approx = np.setdiff1d(np.arange(len(y)), approx.sample_indices_)
+    assert removed_exact.size > 100
+    assert np.isin(removed_exact, removed_approx).mean() >= 0.95
+    assert np.setdiff1d(removed_approx, removed_exact).size <= 0.05 * removed_exact.size

@@ -174,3 +174,24 @@ def test_missing_values_are_refused_with_their_column():
     X[5, 2] = np.nan
     with pytest.raises(ValueError, match=r"column 2 .* Impute"):
         TomekLinks().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_inverted_lists_remove_almost_the_same_rows(monkeypatch, n_jobs):
+    """The approximate index itself (not the brute force it falls back to at this size)."""
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
+    monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
+    X, y = _data(n=8000, weights=(0.9, 0.1), seed=7, n_features=10)
+    exact = TomekLinks(neighbors="exact")
+    exact.fit_resample(X, y)
+    approx = TomekLinks(neighbors="approximate", n_jobs=n_jobs)
+    approx.fit_resample(X, y)
+    removed_exact = np.setdiff1d(np.arange(len(y)), exact.sample_indices_)
+    removed_approx = np.setdiff1d(np.arange(len(y)), approx.sample_indices_)
+    assert np.isin(removed_exact, removed_approx).mean() >= 0.95
+    assert np.setdiff1d(removed_approx, removed_exact).size <= 0.05 * removed_exact.size
+    again = TomekLinks(neighbors="approximate", n_jobs=n_jobs)
+    again.fit_resample(X, y)
+    np.testing.assert_array_equal(again.sample_indices_, approx.sample_indices_)
