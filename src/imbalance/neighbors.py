@@ -26,10 +26,10 @@ Backends
     "imbalance[approximate]"``): the rows are split into about ``4 * sqrt(n)`` k-means cells and
     each query scans the rows of its nearest cells only. The number of cells scanned is
     calibrated for each number of neighbours asked: the fewest with which a sample of up to
-    512 of the queries finds at least 99 % of its true neighbours (found by brute force), and
+    512 of the queries finds at least 99.5 % of its true neighbours (found by brute force), and
     ``NeighborIndex.recall_`` reports the recall so calibrated. Reproducible for a given
     ``random_state`` and ``n_jobs``. Where scanning cells would cost about as much as brute
-    force (few rows, few queries, or data so spread that 99 % recall needs most cells: 20
+    force (few rows, few queries, or data so spread that such a recall needs most cells: 20
     dimensions of noise), faiss's flat float32 brute force answers instead, checked in float64
     as for ``"exact"``: the exact result (recall 1).
 ``"torch"``
@@ -91,7 +91,7 @@ _FIRST_TILE = 2048
 _IVF_BUILD_PER_ROW = 4_500
 _IVF_SCAN_COST = 9
 _IVF_GAIN = 0.7
-_TARGET_RECALL = 0.99
+_TARGET_RECALL = 0.995
 _CALIBRATION_QUERIES = 512
 # With ``within``, the calibration wants this many true neighbours inside the threshold, from
 # up to this many batches of queries; fewer, and it calibrates on all neighbours instead.
@@ -128,7 +128,7 @@ class NeighborIndex:
         to what answered (``"faiss-flat-float32"`` where brute force is cheaper).
     recall_ : float
         Share of the true neighbours found by the last search, as calibrated on a sample of
-        its queries: below 1 only after an ``"ivf"`` search (which aims at 0.99 or more).
+        its queries: below 1 only after an ``"ivf"`` search (which aims at 0.995 or more).
     n_samples_fit_ : int
         Number of indexed rows.
     n_features_in_ : int
