@@ -310,6 +310,8 @@ def test_within_calibrates_on_the_neighbours_that_matter(monkeypatch):
         near.kneighbors(n_neighbors=1, within=[1.0, 2.0])
     with pytest.raises(InvalidParameterError, match="within must hold distances"):
         near.kneighbors(n_neighbors=1, within=-1.0)
+    with pytest.raises(InvalidParameterError, match="within must hold distances"):
+        NeighborIndex(backend="exact").fit(X).kneighbors(n_neighbors=1, within=np.nan)
 
 
 def test_auto_says_what_it_picked():

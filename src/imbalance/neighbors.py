@@ -231,8 +231,8 @@ class NeighborIndex:
         queries, own = self._queries(X, rows)
         k = _check_n_neighbors(n_neighbors, self.n_samples_fit_ - (own is not None))
         Qc = queries if self._center is None else queries - self._center
+        radius = _check_within(within, Qc.shape[0])
         if isinstance(self._searcher, _ApproximateSearcher):
-            radius = _check_within(within, Qc.shape[0])
             cand, bound_d2 = self._searcher.search(Qc, k, own, within=radius)
         else:
             cand, bound_d2 = self._searcher.search(Qc, k, own)
