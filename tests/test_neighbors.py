@@ -303,7 +303,7 @@ def test_within_calibrates_on_the_neighbours_that_matter(monkeypatch):
     found = near.kneighbors(n_neighbors=1, within=radius)
     assert near.algorithm_ == "ivf" and near.recall_ >= 0.99
     lists = near._searcher.lists
-    assert lists.index.nprobe <= full._searcher.lists.nprobe[2]
+    assert lists.index.nprobe < full._searcher.lists.calibrated[2][0]  # fewer cells
     inside = dist[:, 0] < radius
     assert np.mean(found[inside, 0] == exact[inside, 0]) >= 0.98
     with pytest.raises(InvalidParameterError, match="within must be one distance or one per"):
@@ -312,6 +312,21 @@ def test_within_calibrates_on_the_neighbours_that_matter(monkeypatch):
         near.kneighbors(n_neighbors=1, within=-1.0)
     with pytest.raises(InvalidParameterError, match="within must hold distances"):
         NeighborIndex(backend="exact").fit(X).kneighbors(n_neighbors=1, within=np.nan)
+    exact_index = NeighborIndex(backend="exact").fit(X)
+    np.testing.assert_array_equal(exact_index.kneighbors(n_neighbors=1, within=radius), exact)
+
+
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
+@pytest.mark.parametrize("scale", [1e-20, 1e20])
+def test_approximate_searches_values_beyond_float32_exactly(monkeypatch, scale):
+    import imbalance.neighbors as engine
+
+    monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
+    monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
+    X = np.random.default_rng(22).normal(size=(300, 4)) * scale
+    index = NeighborIndex(backend="approximate", random_state=0).fit(X)
+    np.testing.assert_array_equal(index.kneighbors(n_neighbors=3), kneighbors(X, 3))
+    assert index.algorithm_ != "ivf" and index.recall_ == 1.0
 
 
 def test_auto_says_what_it_picked():

@@ -31,7 +31,8 @@ Backends
     ``random_state`` and ``n_jobs``. Where scanning cells would cost about as much as brute
     force (few rows, few queries, or data so spread that such a recall needs most cells: 20
     dimensions of noise), faiss's flat float32 brute force answers instead, checked in float64
-    as for ``"exact"``: the exact result (recall 1).
+    as for ``"exact"``: the exact result (recall 1). Values beyond float32's range are always
+    searched exactly in float64.
 ``"torch"``
     Chunked squared distances and ``topk`` in PyTorch, on CUDA when available and on the CPU
     otherwise, followed by the same float64 check as ``"exact"``: the results equal
@@ -735,7 +736,8 @@ class _ApproximateSearcher(_Searcher):
     a build and, per query, a scan of the cell centres and of the rows of the cells it probes
     (:func:`_scan_pays`). They are built when even the cheapest scan would pay, and used when
     the calibrated scan does (lists already filed cost no build); otherwise brute force
-    answers. Each part is built on first use.
+    answers: faiss's float32 one, or scikit-learn's float64 one for values float32 cannot
+    hold. Each part is built on first use.
     """
 
     name = "ivf"
@@ -748,24 +750,22 @@ class _ApproximateSearcher(_Searcher):
                 "Use neighbors='exact' for sparse data."
             )
         self.Xc, self.n_jobs, self.seed = Xc, n_jobs, seed
+        self.fits = _fits_float32(Xc)  # else float32 lists would lose the distances
         self.lists: _InvertedLists | None = None
-        self.brute: _FaissSearcher | None = None
+        self.brute: _Searcher | None = None
         self.approximate_answered = True
 
     def search(
         self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         q, n = Qc.shape[0], self.Xc.shape[0]
-        n_cells = _n_cells(n)
-        fits = _fits_float32(self.Xc)
         built = self.lists is not None and self.lists.filed
-        cheapest = n_cells + n // n_cells  # the centres and one cell
-        use_lists = not fits or (q > 0 and _scan_pays(q, n, cheapest, build=not built))
+        use_lists = self.fits and q > 0 and _scan_pays(q, n, _scanned(n, 1), build=not built)
         if use_lists:
             if self.lists is None:
                 self.lists = _InvertedLists(self.Xc, self.n_jobs, self.seed)
             nprobe = self.lists.calibrate(Qc, k, own, within)
-            use_lists = not fits or _scan_pays(q, n, self.lists.scanned(nprobe), build=False)
+            use_lists = _scan_pays(q, n, _scanned(n, nprobe), build=False)
         self.approximate_answered = use_lists
         if use_lists:
             assert self.lists is not None
@@ -773,7 +773,10 @@ class _ApproximateSearcher(_Searcher):
             self.recall = self.lists.recall
             return cand, bound
         if self.brute is None:
-            self.brute = _FaissSearcher(self.Xc, self.n_jobs)
+            if self.fits:
+                self.brute = _FaissSearcher(self.Xc, self.n_jobs)
+            else:
+                self.brute = _SklearnSearcher(self.Xc, self.n_jobs, tree=False)
         self.error_scale = self.brute.error_scale
         self.recall = 1.0
         return self.brute.search(Qc, k, own)
@@ -800,6 +803,12 @@ def _check_within(within: Any, n_queries: int) -> np.ndarray | None:
 def _n_cells(n_rows: int) -> int:
     """Cells of the inverted lists: about 4 sqrt(n), at least 32 rows each."""
     return int(np.clip(round(4 * np.sqrt(n_rows)), 1, max(1, n_rows // 32)))
+
+
+def _scanned(n_rows: int, nprobe: int) -> float:
+    """Rows and cell centres a query of the inverted lists scans when it probes ``nprobe``."""
+    n_cells = _n_cells(n_rows)
+    return n_cells + nprobe * n_rows / n_cells
 
 
 def _scan_pays(n_queries: int, n_rows: int, scanned: float, *, build: bool) -> bool:
@@ -844,27 +853,22 @@ class _InvertedLists:
         with _threads(n_jobs):
             self.index.train(sample)
         self.filed = False
-        self.nprobe: dict[int, int] = {}
-        self.recalls: dict[int, float] = {}
+        self.calibrated: dict[int, tuple[int, float]] = {}  # n_ask -> (nprobe, recall)
         self.recall = 1.0
 
     def calibrate(self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None) -> int:
         """The cells to probe for ``k`` neighbours (cached per ``k`` when ``within`` is None:
         the calibration counts only the true neighbours nearer than ``within`` otherwise)."""
         n_ask = min(k + (own is not None), self.n)
-        if within is None and n_ask in self.nprobe:
-            self.recall = self.recalls[n_ask]
-            return self.nprobe[n_ask]
+        if within is None and n_ask in self.calibrated:
+            nprobe, self.recall = self.calibrated[n_ask]
+            return nprobe
         with _threads(self.n_jobs):
             Q = np.ascontiguousarray(Qc, dtype=np.float32)
             nprobe = self._calibrate(Q, n_ask, own, within)
         if within is None:
-            self.nprobe[n_ask], self.recalls[n_ask] = nprobe, self.recall
+            self.calibrated[n_ask] = (nprobe, self.recall)
         return nprobe
-
-    def scanned(self, nprobe: int) -> float:
-        """Rows and centres a query scans when it probes ``nprobe`` cells."""
-        return self.n_cells + nprobe * self.n / self.n_cells
 
     def search(
         self, Qc: Any, k: int, own: np.ndarray | None, nprobe: int
@@ -890,20 +894,21 @@ class _InvertedLists:
         those nearer than ``within``, when that leaves at least ``_CALIBRATION_PAIRS`` of them
         in up to ``_CALIBRATION_BATCHES`` batches of queries; of all of them otherwise)."""
         order = self.rng.permutation(len(Q))
-        ranks, near = [], []
+        ranks, near, n_near = [], [], 0
         for batch in range(_CALIBRATION_BATCHES if within is not None else 1):
             pick = np.sort(order[batch * _CALIBRATION_QUERIES : (batch + 1) * _CALIBRATION_QUERIES])
             if not pick.size:
                 break
             rank, d2 = self._true_ranks(Q, pick, n_ask, own)
-            ranks.append(rank)
+            ranks.append(rank.ravel())
             if within is not None:
-                near.append(d2 < (within[pick] ** 2)[:, None])
-                if sum(int(m.sum()) for m in near) >= _CALIBRATION_PAIRS:
+                near.append((d2 < (within[pick] ** 2)[:, None]).ravel())
+                n_near += int(near[-1].sum())
+                if n_near >= _CALIBRATION_PAIRS:
                     break
-        all_ranks = np.concatenate([r.ravel() for r in ranks]) if ranks else np.empty(0)
-        if near and sum(int(m.sum()) for m in near) >= _CALIBRATION_PAIRS:
-            all_ranks = all_ranks[np.concatenate([m.ravel() for m in near])]
+        all_ranks = np.concatenate(ranks) if ranks else np.empty(0, dtype=np.intp)
+        if n_near >= _CALIBRATION_PAIRS:
+            all_ranks = all_ranks[np.concatenate(near)]
         all_ranks = np.sort(all_ranks)
         nprobe, self.recall = 1, 1.0
         if all_ranks.size:

@@ -132,8 +132,8 @@ def edited_out_certified(
         bound = _block_bound(F, rows, k, "exact", n_jobs, int(rng.integers(2**31)))
         # Only another row nearer than the bound can unsettle a row: the approximate index
         # calibrates its recall on those.
-        near = to_others.kneighbors(F[rows], 1, return_distance=True, within=bound)
-        unsure = rows[bound >= near[0][:, 0]]
+        d_other, _ = to_others.kneighbors(F[rows], 1, return_distance=True, within=bound)
+        unsure = rows[bound >= d_other[:, 0]]
         if unsure.size:
             if index is None:
                 index = NeighborIndex(
