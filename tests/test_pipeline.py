@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.decomposition import PCA
+from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
     GridSearchCV,
@@ -13,10 +16,14 @@ from sklearn.model_selection import (
     TunedThresholdClassifierCV,
     cross_validate,
 )
+from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.pipeline import make_pipeline as sk_make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
 
+from imbalance._routing import FitResampleRequestMixin
+from imbalance.base import BaseSampler
 from imbalance.exceptions import InvalidParameterError
 from imbalance.model_selection import resampled_splits
 from imbalance.pipeline import Pipeline, ResampledClassifier, make_pipeline
@@ -200,7 +207,16 @@ def test_per_row_fit_params_other_than_weights_are_refused(id_data):
     X, y = id_data
     pipe = make_pipeline(RandomUnderSampler(random_state=0), LogisticRegression())
     with pytest.raises(InvalidParameterError, match="sample_weight"):
-        pipe.fit(X, y, logisticregression__sample_weight=np.ones(len(y)))
+        pipe.fit(X, y, logisticregression__groups=np.ones(len(y)))
+
+
+def test_step_sample_weight_follows_rows_like_the_top_level_one(id_data):
+    X, y = id_data
+    SpyClassifier.log = []
+    pipe = Pipeline([("ros", RandomOverSampler(random_state=0)), ("clf", SpyClassifier())])
+    pipe.fit(X, y, clf__sample_weight=X[:, 0] + 1.0)
+    ((_, fit_ids, fit_w),) = [e for e in SpyClassifier.log if e[0] == "fit"]
+    np.testing.assert_array_equal(fit_w, fit_ids + 1.0)
 
 
 def test_third_party_sampler_works_but_cannot_carry_weights(id_data):
@@ -230,7 +246,7 @@ def test_pipeline_params_round_trip_and_errors():
     assert params["randomundersampler__sampling_strategy"] == 0.5
     assert params["logisticregression__C"] == 3.0
     assert clone(pipe).get_params()["logisticregression__C"] == 3.0
-    with pytest.raises(InvalidParameterError, match="no step 'svc'"):
+    with pytest.raises(InvalidParameterError, match=r"Invalid parameter 'svc__C'.*no step"):
         pipe.set_params(svc__C=1.0)
     bad = Pipeline([("a", LogisticRegression()), ("b", LogisticRegression())])
     with pytest.raises(InvalidParameterError, match="neither a sampler nor a transformer"):
@@ -269,3 +285,154 @@ def test_decision_function_is_offered_only_without_prior_correction(id_data):
     assert not hasattr(
         ResampledClassifier(RandomUnderSampler(), SpyClassifier()), "decision_function"
     )
+
+
+# -- imbalanced-learn's Pipeline surface ----------------------------------------------------------
+
+
+class _CostSampler(FitResampleRequestMixin, BaseSampler):
+    """Keeps the rows and records the metadata it was given."""
+
+    def fit_resample(self, X, y, cost=None):
+        self.cost_ = cost
+        return X, y
+
+
+class _CountingSampler(BaseSampler):
+    calls = 0
+
+    def fit_resample(self, X, y):
+        type(self).calls += 1
+        self.n_seen_ = len(y)
+        return X[: len(y) // 2], y[: len(y) // 2]
+
+
+def test_fitted_pipeline_passes_check_is_fitted_nested_in_sklearn_pipeline(id_data):
+    X, y = id_data
+    inner = make_pipeline(
+        StandardScaler(), RandomUnderSampler(random_state=0), LogisticRegression()
+    )
+    outer = SkPipeline([("inner", inner)])
+    with pytest.raises(NotFittedError):
+        check_is_fitted(outer)
+    outer.fit(X, y)
+    check_is_fitted(inner)
+    check_is_fitted(outer)
+    assert outer.predict(X).shape == y.shape
+
+
+def test_metadata_is_routed_to_a_sampler_and_survives_clone(id_data):
+    X, y = id_data
+    cost = np.arange(len(y), dtype=float)
+    with config_context(enable_metadata_routing=True):
+        sampler = _CostSampler().set_fit_resample_request(cost=True)
+        pipe = Pipeline([("s", sampler), ("clf", LogisticRegression())])
+        pipe.fit(X, y, cost=cost)
+        assert pipe["s"].cost_ is cost
+        cloned = clone(pipe).fit(X, y, cost=cost)
+        assert cloned["s"].cost_ is cost
+        unrequested = Pipeline([("s", _CostSampler()), ("clf", LogisticRegression())])
+        with pytest.raises(UnsetMetadataPassedError, match=r"s\.set_fit_resample_request"):
+            unrequested.fit(X, y, cost=cost)
+
+
+def test_routed_sample_weight_follows_the_rows(id_data):
+    X, y = id_data
+    SpyClassifier.log = []
+    with config_context(enable_metadata_routing=True):
+        clf = SpyClassifier().set_fit_request(sample_weight=True)
+        pipe = Pipeline([("ros", RandomOverSampler(random_state=0)), ("clf", clf)])
+        pipe.fit(X, y, sample_weight=X[:, 0] + 1.0)
+    ((_, fit_ids, fit_w),) = [e for e in SpyClassifier.log if e[0] == "fit"]
+    np.testing.assert_array_equal(fit_w, fit_ids + 1.0)
+    assert len(fit_ids) == 200
+
+
+def test_memory_caches_samplers_and_leaves_the_given_step_unfitted(id_data, tmp_path):
+    X, y = id_data
+    _CountingSampler.calls = 0
+    sampler = _CountingSampler()
+    pipe = Pipeline([("s", sampler), ("clf", LogisticRegression())], memory=str(tmp_path))
+    pipe.fit(X, y)
+    pipe.fit(X, y)
+    assert _CountingSampler.calls == 1
+    assert not hasattr(sampler, "n_seen_")
+    assert pipe.named_steps["s"].n_seen_ == len(y)
+    assert pipe.named_steps["clf"].coef_.shape == (1, 4)
+
+
+def test_fit_transform_fit_predict_inverse_transform_and_score_samples_skip_samplers(id_data):
+    X, y = id_data
+    rus = RandomUnderSampler(random_state=0)
+    pipe = Pipeline([("rus", rus), ("pca", PCA(n_components=2))])
+    Xt = pipe.fit_transform(X, y)
+    assert Xt.shape == (40, 2)  # the training rows after under-sampling
+    assert pipe.transform(X).shape == (len(y), 2)  # predicting: every row
+    assert pipe.inverse_transform(pipe.transform(X)).shape == X.shape
+    assert not hasattr(make_pipeline(rus, LogisticRegression()), "fit_transform")
+
+    from sklearn.cluster import KMeans
+    from sklearn.neighbors import LocalOutlierFactor
+
+    labels = make_pipeline(rus, KMeans(n_clusters=2, n_init=2, random_state=0)).fit_predict(X, y)
+    assert labels.shape == (40,)
+    lof = make_pipeline(rus, LocalOutlierFactor(novelty=True)).fit(X, y)
+    assert lof.score_samples(X).shape == (len(y),)
+
+
+def test_verbose_reports_every_step(id_data, capsys):
+    X, y = id_data
+    steps = [("rus", RandomUnderSampler(random_state=0)), ("skip", None), ("clf", SpyClassifier())]
+    Pipeline(steps, verbose=True).fit(X, y)
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3
+    assert out[0].startswith("[Pipeline] ") and "(step 1 of 3) Processing rus, total=" in out[0]
+    assert "Processing clf" in out[2]
+
+
+def test_set_output_reaches_transformers_but_samplers_keep_the_container(id_data):
+    X, y = id_data
+    df = pd.DataFrame(X, columns=list("abcd"))
+    pipe = make_pipeline(StandardScaler(), RandomUnderSampler(random_state=0))
+    X_res, _ = pipe.set_output(transform="pandas").fit_resample(df, y)
+    assert isinstance(X_res, pd.DataFrame) and len(X_res) == 40
+    X_res, _ = pipe.set_output(transform="default").fit_resample(df, y)
+    assert isinstance(X_res, np.ndarray)
+    assert list(pipe.feature_names_in_) == list("abcd")
+    assert list(pipe.get_feature_names_out()) == list("abcd")
+
+
+def test_passthrough_and_sampler_last(id_data):
+    X, y = id_data
+    pipe = make_pipeline(RandomUnderSampler(random_state=0), None)
+    _, y_res = pipe.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [20, 20]
+    assert make_pipeline(None, StandardScaler()).fit(X).transform(X).shape == X.shape
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"verbose": "yes"}, "'verbose' parameter of Pipeline"),
+        ({"memory": 3}, "'memory' parameter of Pipeline"),
+        ({"transform_input": "X_val"}, "'transform_input' parameter of Pipeline"),
+    ],
+)
+def test_parameters_are_validated_at_fit(id_data, kwargs, match):
+    X, y = id_data
+    pipe = Pipeline([("clf", LogisticRegression())], **kwargs)
+    with pytest.raises(InvalidParameterError, match=match):
+        pipe.fit(X, y)
+
+
+def test_step_structure_errors(id_data):
+    X, y = id_data
+    with pytest.raises(InvalidParameterError, match="conflict with constructor arguments"):
+        Pipeline([("memory", StandardScaler()), ("clf", LogisticRegression())]).fit(X, y)
+    inner = make_pipeline(RandomUnderSampler(), StandardScaler())
+    with pytest.raises(InvalidParameterError, match="pipeline holding a sampler"):
+        Pipeline([("inner", inner), ("clf", LogisticRegression())]).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="Invalid parameter 'fake'"):
+        make_pipeline(LogisticRegression()).set_params(fake=1)
+    with pytest.raises(InvalidParameterError, match="transform_input"):
+        make_pipeline(StandardScaler(), transform_input=["X_val"]).fit(X, y)
