@@ -38,3 +38,30 @@ def test_make_imbalance_keeps_the_container_and_input_order():
     assert positions == sorted(positions)
     with pytest.raises(SamplingStrategyError, match="only removes rows"):
         make_imbalance(X, y, sampling_strategy={"b": 40})
+
+
+@pytest.mark.parametrize(
+    "strategy, match",
+    [
+        ({0: -1, 1: 50}, "class 0; the number of samples in a class cannot be negative"),
+        ({0: 10, 1: 70}, "70 rows for class 1, which has 50; the count should be less or equal"),
+    ],
+)
+def test_make_imbalance_explains_impossible_counts(strategy, match):
+    X, y = np.zeros((150, 2)), np.repeat([0, 1, 2], 50)
+    with pytest.raises(SamplingStrategyError, match=match):
+        make_imbalance(X, y, sampling_strategy=strategy)
+
+
+def test_make_imbalance_needs_two_classes():
+    with pytest.raises(SamplingStrategyError, match="needs to have more than 1 class"):
+        make_imbalance(np.zeros((10, 2)), np.zeros(10), sampling_strategy={0: 5})
+
+
+def test_make_imbalance_counts_as_imbalanced_learn():
+    imblearn_datasets = pytest.importorskip("imblearn.datasets")
+    X, y = np.arange(300).reshape(150, 2), np.repeat(["a", "b", "c"], 50)
+    strategy = {"a": 10, "b": 25}
+    _, y_ours = make_imbalance(X, y, sampling_strategy=strategy, random_state=0)
+    _, y_ref = imblearn_datasets.make_imbalance(X, y, sampling_strategy=strategy, random_state=0)
+    assert pd.Series(y_ours).value_counts().to_dict() == pd.Series(y_ref).value_counts().to_dict()
