@@ -161,11 +161,10 @@ def build(out: Path, only: str | None = None) -> Counter[str]:
     out.mkdir(parents=True)
     (out / "_imbalance_missing.py").write_text(MISSING_HELPER)
     (out / "pytest.ini").write_text(
-        "[pytest]\naddopts = -p no:cacheprovider --import-mode=importlib --continue-on-collection-errors\nfilterwarnings =\n    ignore\n"
+        "[pytest]\naddopts = -p no:cacheprovider --import-mode=importlib"
+        " --continue-on-collection-errors\nfilterwarnings =\n    ignore\n"
     )
-    (out / "conftest.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(out)!r})\n"
-    )
+    (out / "conftest.py").write_text(f"import sys\nsys.path.insert(0, {str(out)!r})\n")
     for rel in IN_SCOPE:
         if only and only not in rel:
             continue
@@ -251,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:  # a partial run says nothing of the tests it did not build
         expected = {t: r for t, r in expected.items() if t in results}
     fixed = [
-        t for t, s in results.items() if s == "passed" and is_expected(t, expected) and t in expected
+        t
+        for t, s in results.items()
+        if s == "passed" and is_expected(t, expected) and t in expected
     ]
     if args.failures or args.check:
         print(f"\nunexpected failures ({len(unexpected)}):")

@@ -24,7 +24,7 @@ import numpy as np
 from ._typing import SamplingKind
 from .exceptions import InvalidParameterError, SamplingStrategyError
 
-__all__ = ["STRATEGY_NAMES", "resolve_sampling_strategy"]
+__all__ = ["STRATEGY_NAMES", "imblearn_sampling_strategy", "resolve_sampling_strategy"]
 
 STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority", "all")
 
@@ -78,6 +78,50 @@ def resolve_sampling_strategy(
     )
 
 
+def imblearn_sampling_strategy(
+    sampling_strategy: Any,
+    class_counts: Mapping[Any, int],
+    target_counts: Mapping[Any, int],
+    *,
+    kind: SamplingKind,
+) -> dict[Any, int]:
+    """imbalanced-learn's ``sampling_strategy_`` from the resolved ``target_counts``.
+
+    Only the classes the strategy targets appear, in label order: for over-sampling the number
+    of rows to add, for under-sampling the number of rows to keep, for cleaning the number of
+    rows the class has (imbalanced-learn's meanings).
+    """
+    if isinstance(sampling_strategy, str) and kind != "clean":
+        targeted = _chosen(sampling_strategy, class_counts, kind)
+    elif isinstance(sampling_strategy, str | list | tuple):
+        targeted = [c for c, n in target_counts.items() if n > 0]
+    elif isinstance(sampling_strategy, numbers.Real):
+        pick = min if kind == "over" else max
+        targeted = [pick(class_counts, key=class_counts.__getitem__)]
+    elif isinstance(sampling_strategy, Mapping):
+        targeted = list(sampling_strategy)
+    else:  # a callable: the classes whose count it changed
+        targeted = [c for c in class_counts if target_counts[c] != class_counts[c]]
+    if kind == "over":
+        return {c: target_counts[c] - class_counts[c] for c in class_counts if c in targeted}
+    return {c: target_counts[c] for c in class_counts if c in targeted}
+
+
+def _chosen(name: str, counts: Mapping[Any, int], kind: SamplingKind) -> list[Any]:
+    """The classes a named strategy targets."""
+    minority = min(counts, key=counts.__getitem__)
+    majority = max(counts, key=counts.__getitem__)
+    auto = "not majority" if kind == "over" else "not minority"
+    name = auto if name == "auto" else name
+    return {
+        "minority": [minority],
+        "majority": [majority],
+        "not minority": [c for c in counts if c != minority],
+        "not majority": [c for c in counts if c != majority],
+        "all": list(counts),
+    }[name]
+
+
 def _from_name(name: str, counts: dict[Any, int], kind: SamplingKind) -> dict[Any, int]:
     if name not in STRATEGY_NAMES:
         raise InvalidParameterError(
@@ -94,13 +138,7 @@ def _from_name(name: str, counts: dict[Any, int], kind: SamplingKind) -> dict[An
             f"{'grow the majority' if kind == 'over' else 'shrink the minority'} class. "
             f"Use 'auto' or name the classes in a dict."
         )
-    chosen = {
-        "minority": [minority],
-        "majority": [majority],
-        "not minority": [c for c in counts if c != minority],
-        "not majority": [c for c in counts if c != majority],
-        "all": list(counts),
-    }[name]
+    chosen = _chosen(name, counts, kind)
     goal = counts[majority] if kind == "over" else counts[minority]
     return {c: (goal if c in chosen else n) for c, n in counts.items()}
 

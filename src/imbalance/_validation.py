@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._containers import as_supported, n_rows, shape_2d, target_to_numpy
 from .exceptions import InvalidDataError
@@ -81,6 +82,17 @@ def check_X_y(X: Any, y: Any) -> tuple[Any, Any, int, np.ndarray]:
         )
     X, y = as_supported(X), as_supported(y)
     n_samples, n_features = shape_2d(X)
+    if n_features == 0:
+        raise InvalidDataError(
+            f"X has 0 feature(s) (shape=({n_samples}, 0)) while a minimum of 1 is required. "
+            "Pass at least one column."
+        )
+    if _is_complex(X):
+        raise InvalidDataError(
+            "Complex data not supported: X holds complex numbers, and samplers work on real "
+            "features (distances, interpolation). Split them into real columns, "
+            "e.g. np.hstack([X.real, X.imag])."
+        )
     y_arr = target_to_numpy(y)
     if n_rows(y_arr) != n_samples:
         raise InvalidDataError(
@@ -90,10 +102,18 @@ def check_X_y(X: Any, y: Any) -> tuple[Any, Any, int, np.ndarray]:
     return X, y, n_features, y_arr
 
 
+def _is_complex(X: Any) -> bool:
+    dtypes = (
+        X.dtypes if hasattr(X, "dtypes") and not sp.issparse(X) else [getattr(X, "dtype", None)]
+    )
+    return any(getattr(d, "kind", None) == "c" for d in list(dtypes))
+
+
 def encode_target(y: np.ndarray) -> EncodedTarget:
     """Classes, codes and counts of 1-D labels, or of a one-hot indicator (one label per row)."""
     labels = _as_1d_labels(y)
     _check_no_missing(labels)
+    _check_not_continuous(labels)
     if labels.dtype.kind == "b":
         codes_all = labels.view(np.uint8).astype(np.intp)
         return _from_dense_codes(codes_all, np.array([False, True]), labels)
@@ -156,6 +176,23 @@ def _is_one_hot(y: np.ndarray) -> bool:
     if y.dtype.kind not in "biuf" or y.shape[1] < 2:
         return False
     return bool(np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all())
+
+
+def _check_not_continuous(labels: np.ndarray) -> None:
+    """Float labels must be whole numbers: a continuous target is not a set of classes
+    (scikit-learn's target type "continuous", which imbalanced-learn refuses too)."""
+    if labels.dtype.kind != "f" or not labels.size:
+        return
+    fractional = np.flatnonzero(labels != np.round(labels))
+    if fractional.size:
+        first = int(fractional[0])
+        raise InvalidDataError(
+            f"y looks continuous (target type 'continuous'): {fractional.size} of its "
+            f"{labels.size} values are not whole numbers, e.g. {labels[first]!r} at row {first}. "
+            "These samplers need class labels. For a numeric target with rare values, bin it "
+            "into classes first (e.g. pandas.qcut(y, 10, labels=False)) or weight the rows "
+            "with imbalance.weights instead."
+        )
 
 
 def _check_no_missing(labels: np.ndarray) -> None:

@@ -7,7 +7,9 @@ scikit-learn) type that callers already catch, so ``except ValueError`` keeps wo
     ├── InvalidParameterError      (ValueError, TypeError)  a constructor parameter is wrong
     ├── InvalidDataError           (ValueError)             X, y or sample_weight cannot be used
     │   ├── DataTypeError          (ValueError, TypeError)  values of a type that cannot be used
-    │   └── SamplingStrategyError  (ValueError)             sampling_strategy contradicts the data
+    │   ├── SamplingStrategyError  (ValueError)             sampling_strategy contradicts the data
+    │   └── ResamplingError        (ValueError, RuntimeError) the algorithm cannot resample this
+    │                                                       data with these estimators
     ├── NotFittedError             (sklearn NotFittedError) a fitted attribute was asked too early
     └── MissingDependencyError     (ImportError)            an optional extra is not installed
 
@@ -25,6 +27,7 @@ __all__ = [
     "InvalidParameterError",
     "MissingDependencyError",
     "NotFittedError",
+    "ResamplingError",
     "SamplingStrategyError",
 ]
 
@@ -47,6 +50,12 @@ class DataTypeError(InvalidDataError, TypeError):
 
 class SamplingStrategyError(InvalidDataError):
     """``sampling_strategy`` asks for something the data does not allow."""
+
+
+class ResamplingError(InvalidDataError, RuntimeError):
+    """The algorithm cannot produce its output on this data with these estimators (no
+    cluster qualifies, a user's estimator lacks the fitted attribute the algorithm reads).
+    A RuntimeError too, as imbalanced-learn raises there."""
 
 
 class NotFittedError(ImbalanceError, _SklearnNotFittedError):

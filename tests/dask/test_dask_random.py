@@ -220,7 +220,7 @@ def test_absent_classes_empty_and_single_class_partitions(client):
     for sampler in (RandomUnderSampler(random_state=1), RandomOverSampler(random_state=1)):
         X_res, y_res = sampler.fit_resample(ddf, "label")
         assert y_res.compute().value_counts().to_dict() == sampler.target_counts_
-        assert X_res.npartitions == ddf.npartitions * (2 if sampler._kind == "over" else 1)
+        assert X_res.npartitions == ddf.npartitions * (2 if sampler._sampling_kind == "over" else 1)
         sizes = [len(X_res.partitions[i].compute()) for i in range(X_res.npartitions)]
         assert sizes == sampler.partition_counts_.sum(axis=1).tolist()
 

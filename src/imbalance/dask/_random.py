@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import dask.array as da
 import numpy as np
-from sklearn.base import BaseEstimator
 
-from .._param_validation import validate_params
-from .._strategy import resolve_sampling_strategy
-from ..base import SamplerTags, SamplerTagsMixin
+from ..base import SamplerTags
 from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
+from ._base import PartitionedSampler, PartitionedTarget
 from ._collections import (
     Partitioned,
     Selection,
     append,
-    as_partitioned,
-    count_pass,
     drawn_rows,
     offsets_of,
-    resolve_seed,
     sample_positions,
     select,
     threshold_pass,
@@ -30,62 +25,33 @@ from ._plan import plan_draws, quotas
 __all__ = ["RandomOverSampler", "RandomUnderSampler"]
 
 
-class _PartitionedRandomSampler(SamplerTagsMixin, BaseEstimator):
-    """The shell shared by the two random samplers: passes, strategy, thresholds."""
+class _PartitionedRandomSampler(PartitionedSampler):
+    """What the two random samplers share: threshold passes, exact quotas."""
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "random_state": ["random_state"],
         "row_id": ["str", None],
     }
-    _kind: ClassVar[Literal["under", "over"]] = "under"
     sampling_strategy: Any
     random_state: Any
     row_id: str | None
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        """Resample a Dask collection lazily, with exact class counts.
-
-        Parameters
-        ----------
-        X : dask DataFrame or dask Array of shape (n_samples, n_features)
-            Rows to resample.
-        y : dask Series, dask Array of shape (n_samples,), or str
-            Labels, partitioned like X, or the name of X's label column (which then stays in
-            ``X_resampled``).
-
-        Returns
-        -------
-        X_resampled : dask DataFrame or dask Array
-        y_resampled : dask Series or dask Array
-        """
-        owner = type(self).__name__
-        validate_params(owner, self._parameter_constraints, self.get_params(deep=False))
-        data = as_partitioned(X, y, self.row_id, owner)
-        classes, counts = count_pass(data)
-        self._record_input(data, classes, counts)
-        self.target_counts_ = resolve_sampling_strategy(
-            self.sampling_strategy, self.class_counts_, kind=self._kind, labels=data.y
-        )
-        self.seed_ = resolve_seed(self.random_state)
+    def _fit_resample(
+        self, X: Partitioned, target: PartitionedTarget, rng: np.random.Generator
+    ) -> tuple[Any, Any]:
+        counts = target.counts
         draws = plan_draws(
             self.class_counts_,
             self.target_counts_,
-            kind=self._kind,
+            kind="over" if self._sampling_kind == "over" else "under",
             replacement=bool(getattr(self, "replacement", False)),
         )
         offsets = offsets_of(counts)
-        cuts, draws, summaries = threshold_pass(data, classes, draws, offsets, self.seed_)
+        cuts, draws, summaries = threshold_pass(X, target.classes, draws, offsets, self.seed_)
         drawn = quotas(counts, draws, cuts, summaries)
-        selection = Selection(classes, draws, cuts, self.seed_)
-        return self._output(data, counts, drawn, selection)
-
-    def _record_input(self, data: Partitioned, classes: list[Any], counts: np.ndarray) -> None:
-        self.classes_ = np.asarray(classes)
-        self.class_counts_ = dict(zip(classes, counts.sum(axis=0).tolist(), strict=True))
-        self.n_features_in_ = len(data.features) if data.frame else int(data.X.shape[1])
-        if data.frame and all(isinstance(c, str) for c in data.features):
-            self.feature_names_in_ = np.asarray(data.features, dtype=object)
+        selection = Selection(target.classes, draws, cuts, self.seed_)
+        return self._output(X, counts, drawn, selection)
 
     def _output(
         self, data: Partitioned, counts: np.ndarray, drawn: np.ndarray, selection: Selection
@@ -182,7 +148,7 @@ class RandomUnderSampler(_PartitionedRandomSampler):
         "replacement": ["boolean"],
     }
     _sampler_tags = SamplerTags(kind="under")
-    _kind = "under"
+    _sampling_kind = "under"
 
     def __init__(
         self,
@@ -282,7 +248,7 @@ class RandomOverSampler(_PartitionedRandomSampler):
     """
 
     _sampler_tags = SamplerTags(kind="over")
-    _kind = "over"
+    _sampling_kind = "over"
 
     def __init__(
         self,

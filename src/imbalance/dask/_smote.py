@@ -25,25 +25,21 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 from dask.dataframe.utils import make_meta
-from sklearn.base import BaseEstimator
 from sklearn.cluster import KMeans
 
 from .. import _containers
-from .._param_validation import Interval, Options, validate_params
-from .._strategy import resolve_sampling_strategy
-from ..base import SamplerTags, SamplerTagsMixin
+from .._param_validation import Interval, Options
+from ..base import SamplerTags
 from ..exceptions import InvalidDataError
 from ..neighbors import BACKENDS
 from ..samplers.over import SMOTE as InMemorySMOTE
 from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
+from ._base import PartitionedSampler, PartitionedTarget
 from ._collections import (
     Partitioned,
     append,
-    as_partitioned,
-    count_pass,
     offsets_of,
     partition_keys,
-    resolve_seed,
 )
 from ._kernels import label_codes, mix64
 
@@ -57,7 +53,7 @@ _SAMPLE_PER_BLOCK = 200
 _SAMPLE_MIN = 10_000
 
 
-class SMOTE(SamplerTagsMixin, BaseEstimator):
+class SMOTE(PartitionedSampler):
     """SMOTE for Dask collections: synthetic rows appended as new partitions.
 
     Counts the classes in one pass and resolves ``sampling_strategy`` like the in-memory
@@ -162,47 +158,22 @@ class SMOTE(SamplerTagsMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.block_size = block_size
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        """Append synthetic rows to a Dask collection, lazily.
-
-        Parameters
-        ----------
-        X : dask DataFrame or dask Array of shape (n_samples, n_features)
-            Rows to over-sample.
-        y : dask Series, dask Array of shape (n_samples,), or str
-            Labels partitioned like X, or the name of X's label column.
-
-        Returns
-        -------
-        X_resampled : dask DataFrame or dask Array
-        y_resampled : dask Series or dask Array
-        """
-        validate_params("SMOTE", self._parameter_constraints, self.get_params(deep=False))
-        data = as_partitioned(X, y, None, "SMOTE")
-        classes, counts = count_pass(data)
-        self._record_input(data, classes, counts)
-        self.target_counts_ = resolve_sampling_strategy(
-            self.sampling_strategy, self.class_counts_, kind="over", labels=data.y
-        )
-        self.seed_ = resolve_seed(self.random_state)
+    def _fit_resample(
+        self, X: Partitioned, target: PartitionedTarget, rng: np.random.Generator
+    ) -> tuple[Any, Any]:
+        """Append synthetic rows to the Dask collection, lazily."""
         self.block_centers_: dict[Any, np.ndarray] = {}
         self.block_counts_: dict[Any, np.ndarray] = {}
+        classes = target.classes
         grown = [c for c in classes if self.target_counts_[c] > self.class_counts_[c]]
         if not grown:
-            return data.split(data.X) if data.frame else (data.X, data.y)
-        job = _Job(self, data, classes, offsets_of(counts))
+            return X.split(X.X) if X.frame else (X.X, X.y)
+        job = _Job(self, X, classes, offsets_of(target.counts))
         small = self.block_size is None
         whole = [c for c in grown if small or self.class_counts_[c] <= self.block_size]
         parts = [job.gathered(whole)] if whole else []
         parts += [job.blocks(c) for c in grown if c not in whole]
         return job.assemble(parts)
-
-    def _record_input(self, data: Partitioned, classes: list[Any], counts: np.ndarray) -> None:
-        self.classes_ = np.asarray(classes)
-        self.class_counts_ = dict(zip(classes, counts.sum(axis=0).tolist(), strict=True))
-        self.n_features_in_ = len(data.features) if data.frame else int(data.X.shape[1])
-        if data.frame and all(isinstance(c, str) for c in data.features):
-            self.feature_names_in_ = np.asarray(data.features, dtype=object)
 
     def local(self, seed: int) -> InMemorySMOTE:
         """The in-memory SMOTE configured like this one, with ``seed``."""

@@ -14,13 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.utils import Tags
 
 from .. import _containers
-from .._param_validation import validate_params
-from .._validation import check_generator
-from ..base import Resampled, SamplerTagsMixin
+from ..base import BaseSampler, Resampled, column_names
 from ._target import LabelMatrix, check_lengths, encode_multilabel, write_labels
 
 __all__ = ["BaseMultilabelSampler", "MultilabelResampled"]
@@ -42,13 +39,16 @@ class MultilabelResampled:
     relabelled_labels: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=bool))
 
 
-class BaseMultilabelSampler(SamplerTagsMixin, BaseEstimator):
-    """Base class of the multi-label samplers: validation, randomness, containers.
+class BaseMultilabelSampler(BaseSampler):
+    """Base class of the multi-label samplers: the one shell, with a label-matrix target.
+
+    The hooks of :class:`imbalance.base.BaseSampler` that differ: the target is encoded as a
+    label matrix, the input records label counts, and the output writes label sets back.
 
     Subclasses declare ``_parameter_constraints`` and implement
     ``_fit_resample(X, target, rng) -> MultilabelResampled``: ``target.Y`` is Y as a CSR matrix
-    of ones (rows x labels), ``rng`` a ``numpy.random.Generator`` (None when the sampler has no
-    ``random_state``). The base turns the rows chosen back into the caller's containers.
+    of ones (rows x labels), ``rng`` a ``numpy.random.Generator``. The base turns the
+    rows chosen back into the caller's containers.
 
     Attributes
     ----------
@@ -89,41 +89,25 @@ class BaseMultilabelSampler(SamplerTagsMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {}
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        """Resample a multi-label data set.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Rows to resample. numpy, scipy.sparse, pandas, polars and lists are returned as such.
-        y : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_labels), or list of lists
-            Labels of each row: a 0/1 (or boolean) indicator, or one list of labels per row (a
-            list, an object array, or a pandas or polars Series of lists).
-
-        Returns
-        -------
-        X_resampled : same type as X, of shape (n_samples_new, n_features)
-        y_resampled : same type and form as y, with n_samples_new rows
-        """
-        params = self.get_params(deep=False)
-        validate_params(type(self).__name__, self._parameter_constraints, params)
+    def _check_data(self, X: Any, y: Any) -> tuple[Any, Any, int, Any]:
         X = _containers.as_supported(X)
         n_samples, n_features = _containers.shape_2d(X)
         target = encode_multilabel(y)
         check_lengths(n_samples, target)
-        self._record_input(X, n_features, target)
-        rng = check_generator(params["random_state"]) if "random_state" in params else None
-        out = self._fit_resample(X, target, rng)
-        return self._assemble(X, y, target, out)
+        return X, y, n_features, target
 
     def _record_input(self, X: Any, n_features: int, target: LabelMatrix) -> None:
         self.n_features_in_ = n_features
-        if _containers.is_frame(X):
-            names = np.asarray(list(X.columns), dtype=object)
-            if all(isinstance(c, str) for c in names):
-                self.feature_names_in_ = names
+        names = column_names(X)
+        if names is None:
+            self.__dict__.pop("feature_names_in_", None)
+        else:
+            self.feature_names_in_ = names
         self.labels_ = np.asarray(target.labels, dtype=object)
         self.label_counts_ = dict(zip(target.labels, target.counts.tolist(), strict=True))
+
+    def _resolve_targets(self, target: LabelMatrix) -> None:
+        """Multi-label samplers set their counts as they resample (``target_counts_``)."""
 
     def _assemble(
         self, X: Any, y: Any, target: LabelMatrix, out: MultilabelResampled
@@ -149,7 +133,9 @@ class BaseMultilabelSampler(SamplerTagsMixin, BaseEstimator):
         self.target_counts_ = _counts_after(target, rows, changed, new)
         return X_res, y_res
 
-    def _fit_resample(self, X: Any, target: LabelMatrix, rng: Any) -> MultilabelResampled:
+    def _fit_resample(
+        self, X: Any, target: LabelMatrix, rng: np.random.Generator
+    ) -> MultilabelResampled:
         raise NotImplementedError
 
     def __sklearn_tags__(self) -> Tags:

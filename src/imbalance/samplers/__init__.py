@@ -1,5 +1,6 @@
 """Samplers: ``fit_resample(X, y) -> (X_res, y_res)`` in the caller's own containers."""
 
+from ._function import FunctionSampler
 from .combine import SMOTEENN, SMOTETomek
 from .over import (
     ADASYN,
@@ -37,6 +38,7 @@ __all__ = [
     "ClusterCentroids",
     "CondensedNearestNeighbour",
     "EditedNearestNeighbours",
+    "FunctionSampler",
     "InstanceHardnessThreshold",
     "KMeansSMOTE",
     "NearMiss",

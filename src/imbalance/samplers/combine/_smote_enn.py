@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
 from sklearn.base import clone
 
-from ..._param_validation import validate_params
-from ...base import BaseSampler, SamplerTags
+from ..._validation import EncodedTarget
+from ...base import BaseSampler, Resampled, SamplerTags
 from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
 from ..under import EditedNearestNeighbours
-from ._compose import fit_composition, over_sampler_of
+from ._compose import compose, over_sampler_of
 
 __all__ = ["SMOTEENN"]
 
@@ -55,6 +56,9 @@ class SMOTEENN(BaseSampler):
         The fitted second step.
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after both steps.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows the over-sampling step adds to each class the strategy targets (imbalanced-learn's
+        meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -125,24 +129,9 @@ class SMOTEENN(BaseSampler):
         self.neighbors = neighbors
         self.n_jobs = n_jobs
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        """Over-sample with ``smote``, then clean the result with ``enn``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Rows to resample, returned in the same container type.
-        y : array-like of shape (n_samples,)
-            Class of each row.
-
-        Returns
-        -------
-        X_resampled : same type as X, of shape (n_samples_new, n_features)
-        y_resampled : same type as y, of shape (n_samples_new,)
-        """
-        params = self.get_params(deep=False)
-        validate_params(type(self).__name__, self._parameter_constraints, params)
-        self.smote_ = over_sampler_of(self)
+    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+        """Over-sample with ``smote``, then clean the result with ``enn``."""
+        self.smote_ = over_sampler_of(self, rng)
         self.enn_ = (
             EditedNearestNeighbours(
                 sampling_strategy="all", neighbors=self.neighbors, n_jobs=self.n_jobs
@@ -150,4 +139,4 @@ class SMOTEENN(BaseSampler):
             if self.enn is None
             else clone(self.enn)
         )
-        return fit_composition(self, self.smote_, self.enn_, X, y)
+        return compose(type(self).__name__, self.smote_, self.enn_, X, target.labels)

@@ -6,25 +6,25 @@ whose rows may be removed, as in imbalanced-learn: ``"auto"`` (= ``"not minority
 ``"majority"``, ``"not minority"``, ``"not majority"``, ``"all"``, or a list of classes. After a
 call, ``target_counts_`` holds the number of rows of each class that came out.
 
-The shell (:class:`CleaningMixin`) is :meth:`BaseSampler.fit_resample` with that one step
-changed: the classes to clean are resolved instead of target counts, and ``target_counts_`` is
-recorded from the output.
+:class:`CleaningSampler` gives the family its hooks on the one shell,
+:meth:`BaseSampler.fit_resample`: the classes to clean are resolved instead of target counts,
+and ``target_counts_`` is recorded from the output.
 """
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 from sklearn.base import clone
 
 from ... import _containers
-from ..._param_validation import Options, validate_params
+from ..._param_validation import Options
 from ..._strategy import STRATEGY_NAMES
-from ..._validation import EncodedTarget, check_generator, check_X_y, encode_target
-from ...base import Resampled
+from ..._validation import EncodedTarget
+from ...base import BaseSampler, Resampled
 from ...exceptions import InvalidDataError, InvalidParameterError, SamplingStrategyError
 from ...neighbors import NeighborIndex
 from ..over._smote_common import Features
@@ -32,6 +32,7 @@ from ..over._smote_common import Features
 __all__ = [
     "CLEANING_STRATEGY",
     "CleaningMixin",
+    "CleaningSampler",
     "EstimatorLists",
     "NeighbourLists",
     "Satisfies",
@@ -261,54 +262,42 @@ class EstimatorLists:
         return alive[found[:, :k]]
 
 
-class CleaningMixin:
-    """``fit_resample`` for cleaning samplers: resolve the classes to clean, not counts.
+class CleaningSampler(BaseSampler):
+    """The cleaning family's hooks on the one ``fit_resample`` shell: resolve the classes to
+    clean (not counts), and count what came out.
 
-    Put it before :class:`~imbalance.base.BaseSampler` in the bases; the sampler implements
-    ``_clean(X, target, cleaned, rng) -> Resampled`` where ``cleaned`` holds the codes of the
-    classes whose rows may be removed.
+    A cleaning sampler implements ``_clean(X, target, cleaned, rng) -> Resampled`` where
+    ``cleaned`` holds the codes of the classes whose rows may be removed. After a call,
+    ``sampling_strategy_`` maps each cleaned class to its number of rows before cleaning
+    (imbalanced-learn's meaning) and ``target_counts_`` every class to its rows after.
     """
 
-    _parameter_constraints: ClassVar[dict[str, list[Any]]]
-    sampling_strategy: Any
+    _sampling_kind = "clean"
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        """Remove the rows the rule finds.
+    def _check_params(self) -> None:
+        _check_strategy_form(type(self).__name__, self.get_params()["sampling_strategy"])
+        super()._check_params()
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} of shape (n_samples, n_features)
-            Rows to clean; distances use the numeric columns. numpy, scipy.sparse, pandas,
-            polars and lists are returned as such (pandas rows keep their index labels).
-        y : array-like of shape (n_samples,)
-            Class of each row.
-
-        Returns
-        -------
-        X_resampled : same type as X, of shape (n_samples_new, n_features)
-        y_resampled : same type as y, of shape (n_samples_new,)
-        """
+    def _resolve_targets(self, target: EncodedTarget) -> None:
         owner = type(self).__name__
-        _check_strategy_form(owner, self.sampling_strategy)
-        validate_params(owner, self._parameter_constraints, self.get_params(deep=False))  # type: ignore[attr-defined]
-        X, y, n_features, y_arr = check_X_y(X, y)
-        target = encode_target(y_arr)
-        self._record_input(X, n_features, target)  # type: ignore[attr-defined]
-        chosen = cleaned_classes(owner, self.sampling_strategy, target.class_counts)
-        cleaned = np.flatnonzero(np.isin(np.arange(len(target.classes)), _codes(target, chosen)))
-        params = self.get_params(deep=False)  # type: ignore[attr-defined]
-        # a sampler without randomness still seeds the approximate backend, always the same way
-        rng = check_generator(params["random_state"]) if "random_state" in params else None
-        rng = np.random.default_rng(0) if rng is None else rng
-        out = self._clean(X, target, cleaned, rng)
-        kept = np.bincount(target.codes[out.indices], minlength=len(target.classes))
-        self.target_counts_ = dict(zip(target.classes, kept.tolist(), strict=True))
-        return self._assemble(X, y, out)  # type: ignore[attr-defined]
+        strategy = self.get_params()["sampling_strategy"]
+        chosen = cleaned_classes(owner, strategy, target.class_counts)
+        self.sampling_strategy_ = {c: target.class_counts[c] for c in chosen}
+        self.target_counts_ = dict(target.class_counts)  # until the rows are cleaned
+
+    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+        cleaned = np.asarray(_codes(target, list(self.sampling_strategy_)), dtype=np.intp)
+        return self._clean(X, target, np.sort(cleaned), rng)
 
     def _clean(
         self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         raise NotImplementedError
+
+
+# The name the cleaning samplers were first declared with (``class X(CleaningMixin,
+# BaseSampler)``): the same class.
+CleaningMixin = CleaningSampler
 
 
 def _codes(target: EncodedTarget, chosen: list[Any]) -> list[int]:
