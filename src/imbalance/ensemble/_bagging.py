@@ -10,6 +10,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from .._param_validation import Interval, validate_params
 from ..exceptions import InvalidParameterError
+from ..pipeline import Pipeline
 from ..samplers import RandomUnderSampler
 from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._base import MemberEnsembleMixin
@@ -31,7 +32,8 @@ class BalancedBaggingClassifier(
     fits a clone of ``estimator`` on the result. ``sample_weight`` follows the rows through the
     sampler. Predictions average the members' probabilities (or count their votes when the
     estimator has no ``predict_proba``). Every member gets its own seed from ``random_state``,
-    so results do not depend on ``n_jobs``.
+    so results do not depend on ``n_jobs``. ``decision_function`` averages the members' scores
+    when the estimator has one.
 
     Parameters
     ----------
@@ -50,7 +52,8 @@ class BalancedBaggingClassifier(
     oob_score : bool, default=False
         Estimate the accuracy on the rows each member did not train on (needs ``bootstrap``).
     warm_start : bool, default=False
-        Keep the fitted members and add new ones up to ``n_estimators``.
+        Keep the fitted members and add new ones up to ``n_estimators`` (not with
+        ``oob_score``).
     sampling_strategy : float, str, dict or callable, default="auto"
         Counts asked of the default sampler (imbalanced-learn's meanings, see
         :class:`~imbalance.samplers.RandomUnderSampler`); ignored when ``sampler`` is given.
@@ -67,16 +70,21 @@ class BalancedBaggingClassifier(
 
     Attributes
     ----------
-    estimator_ : classifier
-        The (unfitted) model the members are cloned from.
+    estimator_ : Pipeline
+        The (unfitted) member the members are cloned from: a
+        :class:`~imbalance.pipeline.Pipeline` of steps ``"sampler"`` and ``"classifier"``.
     sampler_ : sampler
         The (unfitted) sampler the members' samplers are cloned from.
-    estimators_ : list of classifiers
-        The fitted members' models.
+    estimators_ : list of Pipeline
+        The fitted members, each a pipeline of its fitted sampler (step ``"sampler"``) and
+        model (step ``"classifier"``); the ensemble also iterates over them and ``len`` counts
+        them.
     samplers_ : list of samplers
-        The fitted members' samplers.
+        The fitted members' samplers (the pipelines' first steps).
     estimators_samples_ : list of ndarray
-        Positions in X of the rows each member's model was trained on.
+        Positions in X of the rows drawn for each member, before its sampler: refitting
+        ``estimators_[i]`` on ``X[estimators_samples_[i]][:, estimators_features_[i]]``
+        reproduces it.
     estimators_features_ : list of ndarray
         Columns each member reads.
     classes_ : ndarray of shape (n_classes,)
@@ -84,7 +92,8 @@ class BalancedBaggingClassifier(
     n_classes_ : int
         Number of classes.
     oob_score_ : float
-        Out-of-bag accuracy (only with ``oob_score=True``).
+        Out-of-bag accuracy (only with ``oob_score=True``). A row is out of bag for a member
+        whose model did not train on it: left out by the bootstrap or removed by the sampler.
     oob_decision_function_ : ndarray of shape (n_samples, n_classes)
         Out-of-bag probabilities, NaN for rows every member trained on (only with
         ``oob_score=True``).
@@ -114,9 +123,11 @@ class BalancedBaggingClassifier(
     >>> from imbalance.ensemble import BalancedBaggingClassifier
     >>> X, y = make_classification(n_samples=500, weights=[0.9], random_state=0)
     >>> clf = BalancedBaggingClassifier(random_state=0).fit(X, y)
-    >>> [sampler.target_counts_ == clf.samplers_[0].target_counts_ for sampler in clf.samplers_][:1]
-    [True]
-    >>> len(clf.estimators_), clf.predict(X[:3]).shape
+    >>> clf.samplers_[0].target_counts_
+    {0: 54, 1: 54}
+    >>> [name for name, _ in clf.estimators_[0].steps]
+    ['sampler', 'classifier']
+    >>> len(clf), clf.predict(X[:3]).shape
     (10, (3,))
     """
 
@@ -191,8 +202,14 @@ class BalancedBaggingClassifier(
                 "oob_score=True needs bootstrap=True: without a bootstrap no row is left out "
                 "by the draw. Set bootstrap=True or oob_score=False."
             )
+        if self.oob_score and self.warm_start:
+            raise InvalidParameterError(
+                "oob_score=True cannot be combined with warm_start=True: the out-of-bag "
+                "estimate needs every member fitted in the same call. Set warm_start=False or "
+                "oob_score=False."
+            )
         X, y, w = check_fit_data(self, X, y, sample_weight)
-        self.estimator_ = DecisionTreeClassifier() if self.estimator is None else self.estimator
+        estimator = self._default_estimator() if self.estimator is None else self.estimator
         self.sampler_ = (
             RandomUnderSampler(
                 sampling_strategy=self.sampling_strategy, replacement=self.replacement
@@ -200,6 +217,7 @@ class BalancedBaggingClassifier(
             if self.sampler is None
             else self.sampler
         )
+        self.estimator_ = Pipeline([("sampler", self.sampler_), ("classifier", estimator)])
         n, d = X.shape
         n_rows = n_to_draw(self.max_samples, n)
         n_cols = n_to_draw(self.max_features, d, "max_features")
@@ -208,10 +226,13 @@ class BalancedBaggingClassifier(
             rows = draw_rows(rng, n, n_rows, self.bootstrap)
             return rows, draw_rows(rng, d, n_cols, self.bootstrap_features)
 
-        self._grow(X, y, w, self.sampler_, self.estimator_, draw)
-        if self.oob_score:
-            self._set_oob(X, y)
+        members = self._grow(X, y, w, self.sampler_, estimator, draw)
+        self._set_oob(X, y, [m.trained for m in members] if self.oob_score else None)
         return self
+
+    @staticmethod
+    def _default_estimator() -> Any:
+        return DecisionTreeClassifier()
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

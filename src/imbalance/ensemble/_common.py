@@ -10,6 +10,7 @@ from ``random_state``, so the same seed gives the same ensemble whatever ``n_job
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +21,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
 from .._validation import check_sample_weight
-from ..exceptions import InvalidParameterError
+from ..exceptions import InvalidDataError, InvalidParameterError
 from ..pipeline import resample_sample_weight
 
 __all__ = [
     "Member",
+    "average_decision",
     "average_proba",
     "check_fit_data",
     "draw_rows",
@@ -39,20 +41,25 @@ MAX_SEED = 2**31 - 1
 
 @dataclass
 class Member:
-    """One fitted member: its sampler, its estimator, the columns it reads, and the positions
-    in the training set of the rows its estimator was fitted on (for out-of-bag estimates)."""
+    """One fitted member: its sampler and estimator, the positions in X of the rows drawn for
+    it (before its sampler), the columns it reads, and the positions of the rows its estimator
+    was fitted on (after its sampler; used for out-of-bag estimates)."""
 
     sampler: Any
     estimator: Any
+    rows: np.ndarray
     features: np.ndarray
-    used: np.ndarray
+    trained: np.ndarray
 
 
 def check_fit_data(
-    est: Any, X: Any, y: Any, sample_weight: Any
+    est: Any, X: Any, y: Any, sample_weight: Any, *, allow_nan: bool = False
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     """Validated X (dense or CSR/CSC), 1-D class labels, and sample weights (or None)."""
-    X, y = validate_data(est, X, y, accept_sparse=["csr", "csc"], dtype=None)
+    finite: bool | str = "allow-nan" if allow_nan else True
+    X, y = validate_data(
+        est, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=finite
+    )
     check_classification_targets(y)
     w = None if sample_weight is None else check_sample_weight(sample_weight, X.shape[0])
     est.classes_ = np.unique(y)
@@ -61,10 +68,13 @@ def check_fit_data(
 
 
 def seeded(estimator: Any, seed: int) -> Any:
-    """A clone of ``estimator`` whose ``random_state`` (when it has one) is ``seed``."""
+    """A clone of ``estimator`` whose every ``random_state`` (nested ones too) is ``seed``."""
     est = clone(estimator)
-    if "random_state" in est.get_params(deep=False):
-        est.set_params(random_state=seed)
+    names = [
+        k for k in est.get_params(deep=True) if k == "random_state" or k.endswith("__random_state")
+    ]
+    if names:
+        est.set_params(**dict.fromkeys(names, seed))
     return est
 
 
@@ -115,7 +125,7 @@ def _fit_one(
         est.fit(X_res, y_res)
     else:
         est.fit(X_res, y_res, sample_weight=w_res)
-    return Member(sampler, est, features, np.unique(used))
+    return Member(sampler, est, rows, features, np.unique(used))
 
 
 def fit_members(
@@ -151,40 +161,84 @@ def fit_members(
     )
 
 
-def _member_proba(member: Member, X: Any, classes: np.ndarray) -> np.ndarray:
+def _columns(X: Any, features: np.ndarray) -> Any:
+    return X if features.size == X.shape[1] else X[:, features]
+
+
+def _member_proba(model: Any, features: np.ndarray, X: Any, classes: np.ndarray) -> np.ndarray:
     """Probabilities of a member over all ``classes`` (zero for classes it never saw); members
     without ``predict_proba`` vote with ``predict``."""
-    Xm = X if member.features.size == X.shape[1] else X[:, member.features]
-    est = member.estimator
+    Xm = _columns(X, features)
     out = np.zeros((X.shape[0], len(classes)), dtype=np.float64)
-    if hasattr(est, "predict_proba"):
-        out[:, np.searchsorted(classes, est.classes_)] = est.predict_proba(Xm)
+    if hasattr(model, "predict_proba"):
+        out[:, np.searchsorted(classes, model.classes_)] = model.predict_proba(Xm)
     else:
-        out[np.arange(X.shape[0]), np.searchsorted(classes, est.predict(Xm))] = 1.0
+        out[np.arange(X.shape[0]), np.searchsorted(classes, model.predict(Xm))] = 1.0
     return out
 
 
 def average_proba(
-    members: list[Member], X: Any, classes: np.ndarray, n_jobs: int | None
+    models: list[tuple[Any, np.ndarray]], X: Any, classes: np.ndarray, n_jobs: int | None
 ) -> np.ndarray:
-    """Mean of the members' class probabilities (or votes)."""
+    """Mean of the members' class probabilities (or votes); ``models`` are (model, columns)."""
     parts = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(_member_proba)(m, X, classes) for m in members
+        delayed(_member_proba)(m, f, X, classes) for m, f in models
     )
-    return np.asarray(sum(parts)) / len(members)
+    return np.asarray(sum(parts)) / len(models)
 
 
-def oob_proba(members: list[Member], X: Any, classes: np.ndarray) -> np.ndarray:
-    """Mean probabilities of each row over the members that did not train on it (NaN for a
-    row that every member trained on)."""
+def _member_decision(
+    owner: str, model: Any, features: np.ndarray, X: Any, classes: np.ndarray
+) -> np.ndarray:
+    if not np.array_equal(model.classes_, classes):
+        raise InvalidDataError(
+            f"{owner}.decision_function needs every member to have seen every class; a member "
+            f"saw only {model.classes_.tolist()} of {classes.tolist()} (its draw or its sampler "
+            "left a class out). Use predict_proba, or draw more rows per member."
+        )
+    return np.asarray(model.decision_function(_columns(X, features)), dtype=np.float64)
+
+
+def average_decision(
+    owner: str,
+    models: list[tuple[Any, np.ndarray]],
+    X: Any,
+    classes: np.ndarray,
+    n_jobs: int | None,
+) -> np.ndarray:
+    """Mean of the members' decision scores (every member must know every class)."""
+    parts = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(_member_decision)(owner, m, f, X, classes) for m, f in models
+    )
+    return np.asarray(sum(parts)) / len(models)
+
+
+def oob_proba(
+    owner: str,
+    models: list[tuple[Any, np.ndarray]],
+    trained: list[np.ndarray],
+    X: Any,
+    classes: np.ndarray,
+) -> np.ndarray:
+    """Mean probabilities of each row over the members that did not train on it (NaN, with a
+    warning, for a row that every member trained on)."""
     total = np.zeros((X.shape[0], len(classes)), dtype=np.float64)
     seen = np.zeros(X.shape[0], dtype=np.int64)
-    for m in members:
+    for (model, features), used in zip(models, trained, strict=True):
         out = np.ones(X.shape[0], dtype=bool)
-        out[m.used] = False
+        out[used] = False
         rows = np.flatnonzero(out)
         if rows.size:
-            total[rows] += _member_proba(m, X[rows], classes)
+            total[rows] += _member_proba(model, features, X[rows], classes)
             seen[rows] += 1
+    if (seen == 0).any():
+        warnings.warn(
+            f"Some inputs do not have OOB scores: every one of the {len(models)} members of "
+            f"{owner} trained on {int((seen == 0).sum())} of the {X.shape[0]} rows, so they "
+            "are left out of oob_score_ (their oob_decision_function_ rows are NaN). Raise "
+            "n_estimators for a reliable estimate.",
+            UserWarning,
+            stacklevel=4,
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / seen[:, None]

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.ensemble import AdaBoostClassifier
 
 from .._param_validation import Interval, validate_params
+from ..pipeline import Pipeline
 from ..samplers import RandomUnderSampler
 from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._bagging import _N_JOBS
@@ -27,7 +28,8 @@ class EasyEnsembleClassifier(
     :class:`~imbalance.samplers.RandomUnderSampler` and fits a clone of ``estimator`` (by
     default :class:`~sklearn.ensemble.AdaBoostClassifier`) on the result; every row of the
     minority takes part in every member. ``sample_weight`` follows the rows into the members.
-    Predictions average the members' probabilities. Every member gets its own seed from
+    Predictions average the members' probabilities (``decision_function`` their scores, when
+    the estimator has one). Every member gets its own seed from
     ``random_state``, so results do not depend on ``n_jobs``.
 
     Parameters
@@ -52,16 +54,19 @@ class EasyEnsembleClassifier(
 
     Attributes
     ----------
-    estimator_ : classifier
-        The (unfitted) model the members are cloned from.
-    sampler_ : sampler
+    estimator_ : Pipeline
+        The (unfitted) member the members are cloned from: a
+        :class:`~imbalance.pipeline.Pipeline` of steps ``"sampler"`` and ``"classifier"``.
+    sampler_ : RandomUnderSampler
         The (unfitted) under-sampler the members' samplers are cloned from.
-    estimators_ : list of classifiers
-        The fitted members' models.
+    estimators_ : list of Pipeline
+        The fitted members, each a pipeline of its fitted under-sampler (step ``"sampler"``)
+        and model (step ``"classifier"``); the ensemble also iterates over them and ``len``
+        counts them.
     samplers_ : list of samplers
-        The fitted members' under-samplers.
+        The fitted members' under-samplers (the pipelines' first steps).
     estimators_samples_ : list of ndarray
-        Positions in X of the rows each member's model was trained on.
+        Positions in X of the rows each member's under-sampler was given (all of them).
     estimators_features_ : list of ndarray
         Columns each member reads (all of them).
     classes_ : ndarray of shape (n_classes,)
@@ -145,17 +150,22 @@ class EasyEnsembleClassifier(
         """
         validate_params(type(self).__name__, self._parameter_constraints, self.get_params(False))
         X, y, w = check_fit_data(self, X, y, sample_weight)
-        self.estimator_ = AdaBoostClassifier() if self.estimator is None else self.estimator
+        estimator = self._default_estimator() if self.estimator is None else self.estimator
         self.sampler_ = RandomUnderSampler(
             sampling_strategy=self.sampling_strategy, replacement=self.replacement
         )
+        self.estimator_ = Pipeline([("sampler", self.sampler_), ("classifier", estimator)])
         n, d = X.shape
 
         def draw(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
             return np.arange(n), np.arange(d)
 
-        self._grow(X, y, w, self.sampler_, self.estimator_, draw)
+        self._grow(X, y, w, self.sampler_, estimator, draw)
         return self
+
+    @staticmethod
+    def _default_estimator() -> Any:
+        return AdaBoostClassifier()
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

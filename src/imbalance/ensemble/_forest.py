@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import get_tags
 from sklearn.utils.class_weight import compute_sample_weight
 
 from .._param_validation import Interval, Options, validate_params
 from ..exceptions import InvalidParameterError
+from ..pipeline import make_pipeline
 from ..samplers import RandomUnderSampler
 from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._bagging import _N_JOBS
 from ._base import MemberEnsembleMixin
-from ._common import check_fit_data, n_to_draw
+from ._common import Member, check_fit_data, n_to_draw
 
 __all__ = ["BalancedRandomForestClassifier"]
 
@@ -42,7 +45,8 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
     its size); the tree is a :class:`~sklearn.tree.DecisionTreeClassifier` choosing among
     ``max_features`` columns at each split. ``sample_weight`` (times ``class_weight``) follows
     the rows into the trees. Predictions average the trees' probabilities. Every tree gets its
-    own seed from ``random_state``, so results do not depend on ``n_jobs``.
+    own seed from ``random_state``, so results do not depend on ``n_jobs``. Missing values
+    (NaN) are handled by the trees, as in scikit-learn's forests.
 
     Parameters
     ----------
@@ -99,9 +103,13 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
     base_sampler_ : RandomUnderSampler
         The (unfitted) under-sampler the trees' samplers are cloned from.
     estimators_ : list of DecisionTreeClassifier
-        The fitted trees.
+        The fitted trees; the forest also iterates over them and ``len`` counts them.
     samplers_ : list of RandomUnderSampler
         The fitted under-samplers, one per tree.
+    pipelines_ : list of Pipeline
+        Each tree's under-sampler and tree as a :class:`~imbalance.pipeline.Pipeline` (steps
+        ``"randomundersampler"`` and ``"decisiontreeclassifier"``; the same objects as in
+        ``samplers_`` and ``estimators_``).
     estimators_samples_ : list of ndarray
         Positions in X of the rows each tree was grown on.
     estimators_features_ : list of ndarray
@@ -113,7 +121,8 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
     feature_importances_ : ndarray of shape (n_features_in_,)
         Mean impurity-based importance of each column over the trees, normalised to sum to 1.
     oob_score_ : float
-        Out-of-bag accuracy (only with ``oob_score=True``).
+        Out-of-bag accuracy (only with ``oob_score=True``): each row is scored by the trees
+        that did not grow on it (removed by the under-sampler or left out by the bootstrap).
     oob_decision_function_ : ndarray of shape (n_samples, n_classes)
         Out-of-bag probabilities, NaN for rows every tree grew on (only with
         ``oob_score=True``).
@@ -144,6 +153,7 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
     1.0
     """
 
+    _allow_nan = True
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "n_estimators": [Interval("int", 1, None)],
         "bootstrap": ["boolean"],
@@ -226,7 +236,7 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
                 "oob_score=True needs bootstrap=True (the out-of-bag rows are the rows left out "
                 "by each tree's bootstrap). Set bootstrap=True or oob_score=False."
             )
-        X, y, w = check_fit_data(self, X, y, sample_weight)
+        X, y, w = check_fit_data(self, X, y, sample_weight, allow_nan=True)
         if self.class_weight not in (None, "balanced_subsample"):
             w = compute_sample_weight(self.class_weight, y) * (1.0 if w is None else w)
         self.estimator_ = DecisionTreeClassifier(
@@ -259,9 +269,58 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
             return w_res, used
 
         self._grow(X, y, w, self.base_sampler_, self.estimator_, draw, tree_weights)
-        if self.oob_score:
-            self._set_oob(X, y)
+        self._set_oob(X, y, self.estimators_samples_ if self.oob_score else None)
         return self
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.pipelines_: list[Any] = []
+
+    def _store(self, member: Member) -> None:
+        self.estimators_.append(member.estimator)
+        self.samplers_.append(member.sampler)
+        self.pipelines_.append(make_pipeline(member.sampler, member.estimator))
+        self.estimators_samples_.append(member.trained)
+        self.estimators_features_.append(member.features)
+
+    def _models(self) -> list[tuple[Any, np.ndarray]]:
+        return list(zip(self.estimators_, self.estimators_features_, strict=True))
+
+    def apply(self, X: Any) -> np.ndarray:
+        """The leaf each row reaches in each tree.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        leaves : ndarray of shape (n_samples, n_estimators)
+            Column ``i`` holds the index of the leaf of ``estimators_[i]`` that each row ends in.
+        """
+        X = self._check_X(X)
+        return np.column_stack([tree.apply(X) for tree in self.estimators_])
+
+    def decision_path(self, X: Any) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """The nodes each row passes through, in every tree.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        indicator : sparse matrix of shape (n_samples, n_nodes)
+            Entry ``(r, j)`` is 1 when row ``r`` passes through node ``j``; the nodes of all the
+            trees are stacked side by side.
+        n_nodes_ptr : ndarray of shape (n_estimators + 1,)
+            The columns ``n_nodes_ptr[i]:n_nodes_ptr[i + 1]`` of ``indicator`` are the nodes of
+            ``estimators_[i]``.
+        """
+        X = self._check_X(X)
+        paths = [tree.decision_path(X) for tree in self.estimators_]
+        ptr = np.concatenate([[0], np.cumsum([p.shape[1] for p in paths])])
+        return sparse.hstack(paths, format="csr"), ptr
 
     @property
     def feature_importances_(self) -> np.ndarray:
@@ -275,4 +334,6 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tree = DecisionTreeClassifier(**{name: getattr(self, name) for name in _TREE_PARAMS})
+        tags.input_tags.allow_nan = get_tags(tree).input_tags.allow_nan
         return tags
