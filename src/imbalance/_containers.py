@@ -15,6 +15,7 @@ until no label collides with an existing one).
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -140,11 +141,27 @@ def _series_to_numpy(y: Any) -> np.ndarray:
     return s.to_numpy()
 
 
+def column_dtypes(X: Any) -> list[Any]:
+    """The narwhals dtype of each column of a DataFrame.
+
+    A pandas ``SparseDtype`` column reports the dtype of its values (narwhals has no sparse
+    dtype), so that sparse numbers are numbers and sparse booleans are booleans.
+    """
+    dtypes = list(nw.from_native(X, eager_only=True).schema.values())
+    if nw.dependencies.is_pandas_dataframe(X):
+        import pandas as pd  # present: X is a pandas object
+
+        for i, native in enumerate(X.dtypes):
+            if isinstance(native, pd.SparseDtype):
+                empty = pd.DataFrame({"v": np.empty(0, dtype=native.subtype)})
+                dtypes[i] = nw.from_native(empty, eager_only=True).schema["v"]
+    return dtypes
+
+
 def numeric_column_positions(X: Any) -> list[int]:
     """Positions of the columns that hold numbers (ints or floats, not booleans)."""
     if is_frame(X):
-        schema = nw.from_native(X, eager_only=True).schema
-        return [i for i, dt in enumerate(schema.values()) if dt.is_numeric()]
+        return [i for i, dt in enumerate(column_dtypes(X)) if dt.is_numeric()]
     arr = X if isinstance(X, np.ndarray) or sp.issparse(X) else np.asarray(X)
     if arr.dtype.kind == "c":
         raise InvalidDataError(
@@ -163,6 +180,23 @@ def numeric_column_positions(X: Any) -> list[int]:
             ) from exc
         return list(range(arr.shape[1]))
     return []
+
+
+def number_like_column_positions(X: Any) -> list[int]:
+    """Columns that can be read as numbers: numeric, boolean, and, in a DataFrame, object
+    columns whose values are all real numbers (booleans included) or missing."""
+    if not is_frame(X):
+        return numeric_column_positions(X)
+    frame = nw.from_native(X, eager_only=True)
+    out = []
+    for i, (name, dt) in enumerate(zip(frame.columns, column_dtypes(X), strict=True)):
+        if dt.is_numeric() or dt == nw.Boolean:
+            out.append(i)
+        elif dt == nw.Object:
+            values = frame.get_column(name).drop_nulls().to_list()
+            if all(isinstance(v, numbers.Real) and v == v for v in values):
+                out.append(i)
+    return out
 
 
 def numeric_values(X: Any, columns: list[int]) -> np.ndarray | sp.csr_matrix:
@@ -225,6 +259,7 @@ def _cast_like(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
 def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like: Any) -> Any:
     frame = nw.from_native(X_res, eager_only=True)
     n_head = len(frame) - values.shape[0]
+    dtypes = column_dtypes(X_res)
     replaced = []
     for j, pos in enumerate(columns):
         name = frame.columns[pos]
@@ -233,7 +268,7 @@ def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like
             replaced.append(_time_series(col, n_head, values[:, j]))
             continue
         tail = values[:, j]
-        if col.dtype.is_integer():
+        if dtypes[pos].is_integer() or dtypes[pos] == nw.Boolean:
             tail = np.rint(tail)
         head = col[:n_head].cast(nw.Float64).fill_null(float("nan")).to_numpy()
         full = nw.new_series(
@@ -250,7 +285,11 @@ def _cast_series(full: Any, original: Any) -> Any:
         import pandas as pd  # present: the caller gave us a pandas object
 
         values = full.to_numpy()
-        source: Any = getattr(native.dtype, "numpy_dtype", None) or native.dtype
+        source: Any = (
+            getattr(native.dtype, "numpy_dtype", None)
+            or getattr(native.dtype, "subtype", None)  # SparseDtype
+            or native.dtype
+        )
         np_dtype = np.dtype(source)
         if np_dtype.kind in "iu":
             info = np.iinfo(np_dtype)
@@ -315,7 +354,9 @@ def copy_tail_columns(X_res: Any, X: Any, sources: Any) -> Any:
         columns = []
         for pos, src in sources.items():
             name = frame.columns[pos]
-            both = nw.concat([frame[:n_head].select(name), origin[src].select(name)])
+            both = nw.concat(
+                [frame[:n_head].select(nw.col(name)), origin[src].select(nw.col(name))]
+            )
             columns.append(_positional(both.get_column(name), frame))
         return nw.to_native(frame.with_columns(columns))
     out = [list(row) for row in X_res]

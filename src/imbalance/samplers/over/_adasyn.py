@@ -19,6 +19,7 @@ from ._smote_common import (
     check_neighbors_spec,
     grown_classes,
     n_neighbors_of,
+    neighbours_estimator,
     other_class_counts,
     search,
 )
@@ -62,6 +63,8 @@ class ADASYN(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows added to each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -78,6 +81,9 @@ class ADASYN(BaseSampler):
     neighbors_backend_ : str
         The neighbour backend that answered (``"exact"``, ``"approximate"``, ``"torch"`` or
         ``"estimator"``); ``"none"`` if no class grew.
+    nn_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``n_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=n_neighbors + 1)``), not fitted.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -136,6 +142,7 @@ class ADASYN(BaseSampler):
 
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         check_neighbors_spec("ADASYN", "n_neighbors", self.n_neighbors)
+        self.nn_ = neighbours_estimator(self.n_neighbors, self.n_jobs)
         features = Features.of(X, "ADASYN")
         F = features.rows()
         synthesis = Synthesis(features)

@@ -19,6 +19,7 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
+    neighbours_estimator,
     other_class_counts,
     search,
 )
@@ -76,6 +77,8 @@ class BorderlineSMOTE(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows added to each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -89,10 +92,16 @@ class BorderlineSMOTE(BaseSampler):
         For each synthetic row, the step from the base row towards the partner.
     danger_indices_ : dict of {class_label: ndarray}
         Positions in X of the rows in danger of each class that grew (empty when there was
-        none and SMOTE from every row of the class stood in).
+        none and SMOTE from every row of the class stood in). ``in_danger_indices`` is the
+        same dict under imbalanced-learn's name.
     neighbors_backend_ : str
         The neighbour backend that answered (``"exact"``, ``"approximate"``, ``"torch"`` or
         ``"estimator"``); ``"none"`` if no class grew.
+    nn_k_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``k_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=k_neighbors + 1)``), not fitted.
+    nn_m_ : estimator
+        The same for ``m_neighbors``.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -157,6 +166,8 @@ class BorderlineSMOTE(BaseSampler):
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         check_neighbors_spec("BorderlineSMOTE", "k_neighbors", self.k_neighbors)
         check_neighbors_spec("BorderlineSMOTE", "m_neighbors", self.m_neighbors)
+        self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
+        self.nn_m_ = neighbours_estimator(self.m_neighbors, self.n_jobs)
         features = Features.of(X, "BorderlineSMOTE")
         F = features.rows()
         synthesis = Synthesis(features)
@@ -180,6 +191,11 @@ class BorderlineSMOTE(BaseSampler):
             self._from_danger(F, target.codes != code, members, bases, n_new, rng, synthesis)
         out, self.synthetic_steps_ = synthesis.result(len(target.codes))
         return out
+
+    @property
+    def in_danger_indices(self) -> dict[Any, np.ndarray]:
+        """imbalanced-learn's name of :attr:`danger_indices_`."""
+        return self.danger_indices_
 
     def _danger(
         self,

@@ -16,8 +16,10 @@ from ...exceptions import InvalidDataError, InvalidParameterError
 __all__ = [
     "column_codes",
     "detect_categorical",
+    "object_columns",
     "resolve_categorical",
     "vdm_kneighbors",
+    "vdm_pairwise",
     "vote",
 ]
 
@@ -32,7 +34,7 @@ def detect_categorical(X: Any) -> list[int]:
     Numeric numpy arrays and sparse matrices have none.
     """
     if _containers.is_frame(X):
-        schema = nw.from_native(X, eager_only=True).schema
+        schema = dict(enumerate(_containers.column_dtypes(X)))
         return [
             i
             for i, dt in enumerate(schema.values())
@@ -132,18 +134,43 @@ def _column(X: Any, pos: int) -> np.ndarray:
     return arr[:, pos]
 
 
-def vote(codes: np.ndarray, voters: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def object_columns(X: Any, columns: list[int]) -> np.ndarray:
+    """The values of ``columns`` as an object array of shape (n_rows, len(columns))."""
+    out = np.empty((_containers.n_rows(X), len(columns)), dtype=object)
+    if sp.issparse(X):
+        X = X.tocsc()
+    for j, pos in enumerate(columns):
+        out[:, j] = _column(X, pos)
+    return out
+
+
+def vote(
+    codes: np.ndarray,
+    voters: np.ndarray,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
     """For each row of ``voters`` (positions), the column of a voter holding the most common code.
 
-    ``codes`` are one categorical column's codes for every row of X; ties between equally
-    common codes are broken uniformly at random.
+    ``codes`` are one categorical column's codes for every row of X. Ties between equally
+    common codes are broken uniformly at random with ``rng``, or, without one, go to the
+    smallest code.
     """
     values = codes[voters]
     counts = (values[:, :, None] == values[:, None, :]).sum(axis=2)
     top = counts == counts.max(axis=1, keepdims=True)
+    if rng is None:
+        return np.argmin(np.where(top, values, np.iinfo(values.dtype).max), axis=1)
     # Tied codes have the same count, so a uniform position among the tied ones is a uniform
     # choice among the tied codes.
     return np.argmax(np.where(top, rng.random(values.shape), -1.0), axis=1)
+
+
+def vdm_pairwise(codes: np.ndarray, tables: list[np.ndarray]) -> np.ndarray:
+    """The value difference between every two rows of ``codes`` (a square matrix)."""
+    d = np.zeros((codes.shape[0], codes.shape[0]))
+    for j, table in enumerate(tables):
+        d += table[codes[:, j]][:, codes[:, j]]
+    return d
 
 
 def vdm_tables(codes: np.ndarray, classes: np.ndarray, n_classes: int) -> list[np.ndarray]:

@@ -13,7 +13,7 @@ from sklearn.cluster import MiniBatchKMeans
 from ..._param_validation import Interval, Options
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ...exceptions import InvalidDataError
+from ...exceptions import InvalidDataError, ResamplingError
 from ...neighbors import mean_distance
 from ._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._smote_common import (
@@ -26,6 +26,7 @@ from ._smote_common import (
     draw_pairs,
     grown_classes,
     n_neighbors_of,
+    neighbours_estimator,
     search,
 )
 
@@ -79,6 +80,8 @@ class KMeansSMOTE(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows added to each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -101,6 +104,9 @@ class KMeansSMOTE(BaseSampler):
     neighbors_backend_ : str
         The neighbour backend that answered (``"exact"``, ``"approximate"``, ``"torch"`` or
         ``"estimator"``); ``"none"`` if no class grew.
+    nn_k_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``k_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=k_neighbors + 1)``), not fitted.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -166,6 +172,7 @@ class KMeansSMOTE(BaseSampler):
 
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         check_neighbors_spec("KMeansSMOTE", "k_neighbors", self.k_neighbors)
+        self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
         features = Features.of(X, "KMeansSMOTE")
         F = features.rows()
         self.labels_ = self._cluster(F, rng)
@@ -212,7 +219,7 @@ class KMeansSMOTE(BaseSampler):
         self.cluster_balance_threshold_[cls] = threshold
         ok = (in_class / sizes >= threshold) & (in_class > k)
         if not ok.any():
-            raise InvalidDataError(
+            raise ResamplingError(
                 f"KMeansSMOTE found no cluster for class {cls!r}: no cluster has both a share "
                 f"of the class >= {threshold:.3g} and more than k_neighbors={k} of its rows "
                 f"(largest count in a cluster: {int(in_class.max())}). Use fewer clusters "

@@ -18,6 +18,7 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
+    neighbours_estimator,
     search,
 )
 
@@ -62,6 +63,8 @@ class SMOTE(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows added to each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -75,6 +78,9 @@ class SMOTE(BaseSampler):
     neighbors_backend_ : str
         The neighbour backend that answered (``"exact"``, ``"approximate"``, ``"torch"``, or
         ``"estimator"`` when ``k_neighbors`` is an object); ``"none"`` if no class grew.
+    nn_k_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``k_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=k_neighbors + 1)``), not fitted.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -136,6 +142,7 @@ class SMOTE(BaseSampler):
 
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         check_neighbors_spec("SMOTE", "k_neighbors", self.k_neighbors)
+        self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
         features = Features.of(X, "SMOTE")
         synthesis = Synthesis(features)
         self.neighbors_backend_ = "none"

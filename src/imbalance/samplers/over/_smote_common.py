@@ -17,6 +17,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
+from sklearn.neighbors import NearestNeighbors
 
 from ... import _containers
 from ..._param_validation import Interval, Options
@@ -34,6 +35,7 @@ __all__ = [
     "grown_classes",
     "interpolate",
     "n_neighbors_of",
+    "neighbours_estimator",
     "search",
 ]
 
@@ -112,8 +114,12 @@ class Features:
         """Positions in ``columns`` of integer-typed columns, with their observed ranges."""
         X = self.X
         if _containers.is_frame(X):
-            schema = list(nw.from_native(X, eager_only=True).schema.values())
-            found = [j for j, pos in enumerate(self.columns) if schema[pos].is_integer()]
+            schema = _containers.column_dtypes(X)
+            found = [
+                j
+                for j, pos in enumerate(self.columns)
+                if schema[pos].is_integer() or schema[pos] == nw.Boolean
+            ]
         elif not sp.issparse(X) and np.asarray(X[:1]).dtype.kind in "iu":
             found = list(range(len(self.columns)))
         else:
@@ -143,6 +149,18 @@ def n_neighbors_of(spec: Any) -> int:
     if hasattr(spec, "kneighbors"):
         return int(spec.get_params()["n_neighbors"]) - 1
     return int(spec)
+
+
+def neighbours_estimator(spec: Any, n_jobs: int | None = None) -> Any:
+    """The estimator imbalanced-learn exposes for a neighbours parameter (``nn_k_``, ``nn_m_``).
+
+    An estimator is cloned; an int ``k`` stands for ``NearestNeighbors(n_neighbors=k + 1)``, as
+    imbalanced-learn counts the row itself. It is not fitted: this package searches with
+    :mod:`imbalance.neighbors`, and only the parameters of this object are meant to be read.
+    """
+    if hasattr(spec, "kneighbors"):
+        return clone(spec)
+    return NearestNeighbors(n_neighbors=int(spec) + 1, n_jobs=n_jobs)
 
 
 def check_class_size(owner: str, param: str, spec: Any, cls: Any, size: int) -> int:

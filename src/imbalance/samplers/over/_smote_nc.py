@@ -13,8 +13,8 @@ from ... import _containers
 from ..._param_validation import Interval
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ...exceptions import InvalidDataError
-from ._categorical import column_codes, resolve_categorical, vote
+from ...exceptions import InvalidDataError, InvalidParameterError
+from ._categorical import column_codes, object_columns, resolve_categorical, vote
 from ._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._smote_common import (
     NEIGHBORS_CONSTRAINTS,
@@ -24,6 +24,7 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
+    neighbours_estimator,
     search,
 )
 
@@ -49,7 +50,8 @@ class SMOTENC(BaseSampler):
     Parameters
     ----------
     categorical_features : "auto" or array-like, default="auto"
-        Categorical columns: ``"auto"``, positions, a boolean mask, or column names.
+        Categorical columns: ``"auto"``, positions, a boolean mask, or column names. The only
+        parameter that may be given positionally (as in imbalanced-learn): ``SMOTENC([0, 3])``.
     sampling_strategy : float, str, dict or callable, default="auto"
         Final class counts. A float (two classes only) is the wanted ratio of minority to
         majority rows; ``"minority"``, ``"not minority"``, ``"not majority"``, ``"all"`` or
@@ -62,9 +64,11 @@ class SMOTENC(BaseSampler):
         Same-class neighbours among which partners are drawn and categories are voted. An
         object with ``kneighbors`` is fitted instead, imbalanced-learn style.
     categorical_encoder : estimator or None, default=None
-        Encoder of the categorical columns for distances (its non-zero outputs are scaled as
-        above); ``None`` is ``OneHotEncoder(handle_unknown="ignore")``. Votes always use the
-        original categories.
+        One-hot encoder of the categorical columns for distances (its non-zero outputs are
+        scaled as above), fitted on all rows; ``None`` is
+        ``OneHotEncoder(handle_unknown="ignore")``, which falls back to coding categories by
+        first appearance when they cannot be sorted (mixed types, missing values). An encoder
+        that drops columns is refused. Votes always use the original categories.
     neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
         Backend of the neighbour search (see :mod:`imbalance.neighbors`).
     n_jobs : int or None, default=None
@@ -74,6 +78,8 @@ class SMOTENC(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows added to each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -88,6 +94,11 @@ class SMOTENC(BaseSampler):
         Positions of the categorical columns.
     continuous_features_ : ndarray of shape (n_continuous,)
         Positions of the numeric columns that are interpolated and enter distances.
+    categorical_encoder_ : estimator
+        The fitted encoder of the categorical columns.
+    nn_k_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``k_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=k_neighbors + 1)``), not fitted.
     median_std_ : dict of {class_label: float}
         For each class that grew, the median standard deviation of its continuous columns.
     neighbors_backend_ : str
@@ -137,8 +148,8 @@ class SMOTENC(BaseSampler):
 
     def __init__(
         self,
-        *,
         categorical_features: Any = "auto",
+        *,
         sampling_strategy: Any = "auto",
         random_state: Any = None,
         k_neighbors: Any = 5,
@@ -156,9 +167,11 @@ class SMOTENC(BaseSampler):
 
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         check_neighbors_spec("SMOTENC", "k_neighbors", self.k_neighbors)
+        self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
         categorical = resolve_categorical(X, self.categorical_features, "SMOTENC")
         features = self._features(X, categorical)
         codes = column_codes(X, categorical)
+        onehot = self._fit_encoder(X, categorical, codes)
         synthesis = Synthesis(features)
         votes: list[np.ndarray] = []
         self.median_std_: dict[Any, float] = {}
@@ -167,7 +180,7 @@ class SMOTENC(BaseSampler):
             check_class_size("SMOTENC", "k_neighbors", self.k_neighbors, cls, members.size)
             F = features.rows(members)
             self.median_std_[cls] = _median_std(F)
-            E = self._embed(F, X, members, categorical, self.median_std_[cls])
+            E = _embed(F, onehot, members, self.median_std_[cls])
             nn, self.neighbors_backend_ = search(
                 E, self.k_neighbors, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng
             )
@@ -183,7 +196,9 @@ class SMOTENC(BaseSampler):
         times = set(_containers.time_column_positions(X))
         n_features = _containers.shape_2d(X)[1]
         continuous = [i for i in range(n_features) if i not in set(categorical) | times]
-        numeric = set(_containers.numeric_column_positions(X)) if _containers.is_frame(X) else None
+        numeric = (
+            set(_containers.number_like_column_positions(X)) if _containers.is_frame(X) else None
+        )
         bad = [i for i in continuous if numeric is not None and i not in numeric]
         if bad:
             names = [list(X.columns)[i] for i in bad]
@@ -199,22 +214,45 @@ class SMOTENC(BaseSampler):
         self.continuous_features_ = np.asarray(continuous, dtype=np.intp)
         return Features(X, "SMOTENC", continuous)
 
-    def _embed(
-        self, F: Any, X: Any, members: np.ndarray, categorical: list[int], median_std: float
-    ) -> Any:
-        if not categorical:
-            return F
-        raw = column_codes(_containers.take_rows(X, members), categorical)
+    def _fit_encoder(self, X: Any, categorical: list[int], codes: np.ndarray) -> Any:
+        """Fit ``categorical_encoder_`` on the categorical columns; their one-hot rows."""
         encoder = (
             OneHotEncoder(handle_unknown="ignore")
             if self.categorical_encoder is None
             else clone(self.categorical_encoder)
         )
-        onehot = sp.csr_matrix(encoder.fit_transform(raw), dtype=np.float64)
-        onehot.data[:] = median_std / np.sqrt(2.0)
-        if sp.issparse(F) or onehot.shape[1] > 64:
-            return sp.hstack([sp.csr_matrix(F), onehot], format="csr")
-        return np.hstack([F, onehot.toarray()])
+        self.categorical_encoder_ = encoder
+        if not categorical:
+            return None
+        try:
+            onehot = encoder.fit_transform(object_columns(X, categorical))
+        except (TypeError, ValueError):
+            if self.categorical_encoder is not None:
+                raise
+            # Mixed types or missing values: code the categories by first appearance.
+            onehot = encoder.fit_transform(codes)
+        onehot = sp.csr_matrix(onehot, dtype=np.float64)
+        n_categories = sum(len(c) for c in getattr(encoder, "categories_", []))
+        if onehot.shape[1] != n_categories:
+            raise InvalidParameterError(
+                "categorical_encoder of SMOTENC must give one column per category (a one-hot "
+                f"code); {type(encoder).__name__} gave {onehot.shape[1]} columns for "
+                f"{n_categories} categories, as happens with drop=... or infrequent categories. "
+                "Pass an encoder that keeps every category, such as "
+                "OneHotEncoder(handle_unknown='ignore')."
+            )
+        return onehot
+
+
+def _embed(F: Any, onehot: Any, members: np.ndarray, median_std: float) -> Any:
+    """Continuous columns and scaled one-hot categories of the rows ``members``."""
+    if onehot is None:
+        return F
+    part = onehot[members]
+    part.data[:] = median_std / np.sqrt(2.0)
+    if sp.issparse(F) or part.shape[1] > 64:
+        return sp.hstack([sp.csr_matrix(F), part], format="csr")
+    return np.hstack([F, part.toarray()])
 
 
 def _median_std(F: Any) -> float:

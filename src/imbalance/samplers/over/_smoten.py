@@ -5,14 +5,30 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+from sklearn.base import clone
+from sklearn.preprocessing import OrdinalEncoder
 
 from ... import _containers
 from ..._param_validation import Interval
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ._categorical import column_codes, vdm_kneighbors, vdm_tables, vote
+from ...exceptions import InvalidParameterError
+from ._categorical import (
+    column_codes,
+    object_columns,
+    vdm_kneighbors,
+    vdm_pairwise,
+    vdm_tables,
+    vote,
+)
 from ._random import SAMPLING_STRATEGY_CONSTRAINT
-from ._smote_common import check_class_size, grown_classes
+from ._smote_common import (
+    check_class_size,
+    check_neighbors_spec,
+    grown_classes,
+    n_neighbors_of,
+    neighbours_estimator,
+)
 
 __all__ = ["SMOTEN"]
 
@@ -25,14 +41,20 @@ class SMOTEN(BaseSampler):
     between their class distributions over X, and a row's distance to another is the sum of
     the squares of those differences. For each synthetic row, a base row of the class is drawn
     uniformly; each column then takes the most common category among the base row and its
-    ``k_neighbors`` nearest same-class rows (ties broken at random; imbalanced-learn takes the
-    smallest category), copied with its dtype, so nothing is ever averaged.
+    ``k_neighbors`` nearest same-class rows, copied with its dtype, so nothing is ever averaged.
+    Ties go to the smallest code of ``categorical_encoder_`` (the first category in sorted
+    order with the default encoder), as in imbalanced-learn, so a vote is deterministic.
 
     The VDM is not Euclidean, so the search is an exact blocked one of its own rather than a
     :mod:`imbalance.neighbors` backend; ties between rows go to the smaller position.
 
     Parameters
     ----------
+    categorical_encoder : estimator or None, default=None
+        Encoder giving each value of X an integer code from 0 (positional, as in
+        imbalanced-learn); ``None`` is ``OrdinalEncoder(dtype=np.int32)``, which falls back to
+        coding values by first appearance when they cannot be sorted (mixed types, missing
+        values). The synthetic rows copy the original values, never decoded ones.
     sampling_strategy : float, str, dict or callable, default="auto"
         Final class counts. A float (two classes only) is the wanted ratio of minority to
         majority rows; ``"minority"``, ``"not minority"``, ``"not majority"``, ``"all"`` or
@@ -40,14 +62,19 @@ class SMOTEN(BaseSampler):
         gives the final count of each class it names; a callable receives ``y`` and returns such
         a dict. Same meanings as imbalanced-learn.
     random_state : int, RandomState instance, Generator or None, default=None
-        Seed of the draws and of the tie-breaks: one generator serves every class of a call.
-    k_neighbors : int, default=5
-        Same-class neighbours that vote with the base row.
+        Seed of the draws of base rows: one generator serves every class of a call.
+    k_neighbors : int or estimator, default=5
+        Same-class neighbours that vote with the base row. An object with ``kneighbors`` is
+        fitted instead, imbalanced-learn style: with ``metric="precomputed"`` (when it has a
+        ``metric`` parameter) on the VDM distances within the class; its ``n_neighbors`` rows,
+        the row itself included, vote.
 
     Attributes
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows added to each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -56,7 +83,12 @@ class SMOTEN(BaseSampler):
         Positions in X of the non-synthetic output rows: every row, in input order.
     synthetic_parents_ : ndarray of shape (n_synthetic, k_neighbors + 1)
         For each synthetic row, the positions in X of its base row and of its neighbours, the
-        rows that voted.
+        rows that voted (with an estimator: its ``n_neighbors`` rows, as it returned them).
+    categorical_encoder_ : estimator
+        The fitted encoder that coded X.
+    nn_k_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``k_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=k_neighbors + 1)``), not fitted.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -91,38 +123,42 @@ class SMOTEN(BaseSampler):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "categorical_encoder": ["estimator", None],
         "sampling_strategy": SAMPLING_STRATEGY_CONSTRAINT,
         "random_state": ["random_state"],
-        "k_neighbors": [Interval("int", 1, None)],
+        "k_neighbors": [Interval("int", 1, None), "estimator"],
     }
     _sampler_tags = SamplerTags(kind="over", synthetic=True, reads_features=True)
     _sampling_kind = "over"
 
     def __init__(
-        self, *, sampling_strategy: Any = "auto", random_state: Any = None, k_neighbors: int = 5
+        self,
+        categorical_encoder: Any = None,
+        *,
+        sampling_strategy: Any = "auto",
+        random_state: Any = None,
+        k_neighbors: Any = 5,
     ) -> None:
+        self.categorical_encoder = categorical_encoder
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.k_neighbors = k_neighbors
 
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
-        n_features = _containers.shape_2d(X)[1]
-        codes = column_codes(X, list(range(n_features)))
+        check_neighbors_spec("SMOTEN", "k_neighbors", self.k_neighbors)
+        self.nn_k_ = neighbours_estimator(self.k_neighbors)
+        codes = self._encode(X)
         tables = vdm_tables(codes, target.codes, len(target.classes))
         parents: list[np.ndarray] = []
         for _, cls, members, n_new in grown_classes(target, self.target_counts_):
-            k = check_class_size("SMOTEN", "k_neighbors", self.k_neighbors, cls, members.size)
-            nn = vdm_kneighbors(codes[members], tables, k)
+            check_class_size("SMOTEN", "k_neighbors", self.k_neighbors, cls, members.size)
+            voters = self._voters(codes[members], tables)
             base = rng.integers(0, members.size, size=n_new)
-            parents.append(members[np.column_stack([base, nn[base]])])
-        voters = (
-            np.concatenate(parents)
-            if parents
-            else np.empty((0, int(self.k_neighbors) + 1), dtype=np.intp)
-        )
+            parents.append(members[voters[base]])
+        voters = np.concatenate(parents) if parents else np.empty((0, 1), dtype=np.intp)
         sources = {}
-        for j in range(n_features):
-            pick = vote(codes[:, j], voters, rng)
+        for j in range(codes.shape[1]):
+            pick = vote(codes[:, j], voters)
             sources[j] = voters[np.arange(len(voters)), pick]
         return Resampled(
             indices=np.arange(len(target.codes)),
@@ -131,3 +167,45 @@ class SMOTEN(BaseSampler):
             columns=[],
             sources=sources if len(voters) else {},
         )
+
+    def _encode(self, X: Any) -> np.ndarray:
+        """Integer codes of every column, from ``categorical_encoder`` (fitted as ``_``)."""
+        raw = object_columns(X, list(range(_containers.shape_2d(X)[1])))
+        if self.categorical_encoder is not None:
+            self.categorical_encoder_ = clone(self.categorical_encoder)
+            encoded = np.asarray(self.categorical_encoder_.fit_transform(raw), dtype=np.float64)
+            if not (np.isfinite(encoded).all() and (encoded >= 0).all()):
+                raise InvalidParameterError(
+                    "categorical_encoder of SMOTEN must code every value of X as an integer "
+                    "from 0 (as OrdinalEncoder does); "
+                    f"{type(self.categorical_encoder).__name__} gave missing or negative codes."
+                )
+            return _dense_codes(encoded.astype(np.intp))
+        self.categorical_encoder_ = OrdinalEncoder(dtype=np.int32)
+        try:
+            encoded = self.categorical_encoder_.fit_transform(raw)
+        except (TypeError, ValueError):
+            # Mixed types or missing values: code by first appearance instead.
+            encoded = self.categorical_encoder_.fit_transform(
+                column_codes(X, list(range(raw.shape[1])))
+            )
+        return np.asarray(encoded, dtype=np.intp)
+
+    def _voters(self, codes: np.ndarray, tables: list[np.ndarray]) -> np.ndarray:
+        """For each row of a class (local positions), the rows that vote: itself and neighbours."""
+        if hasattr(self.k_neighbors, "kneighbors"):
+            est = clone(self.k_neighbors)
+            if "metric" in est.get_params():
+                est.set_params(metric="precomputed")
+            distances = vdm_pairwise(codes, tables)
+            return np.asarray(est.fit(distances).kneighbors(distances, return_distance=False))
+        nn = vdm_kneighbors(codes, tables, n_neighbors_of(self.k_neighbors))
+        return np.column_stack([np.arange(codes.shape[0]), nn])
+
+
+def _dense_codes(codes: np.ndarray) -> np.ndarray:
+    """Codes renumbered 0..n-1 per column, keeping their order."""
+    out = np.empty_like(codes)
+    for j in range(codes.shape[1]):
+        out[:, j] = np.unique(codes[:, j], return_inverse=True)[1].ravel()
+    return out

@@ -11,7 +11,7 @@ from sklearn.svm import SVC
 from ..._param_validation import Interval
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ...exceptions import InvalidDataError
+from ...exceptions import InvalidDataError, ResamplingError
 from ._borderline import in_danger
 from ._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._smote_common import (
@@ -22,6 +22,7 @@ from ._smote_common import (
     check_neighbors_spec,
     draw_pairs,
     grown_classes,
+    neighbours_estimator,
     other_class_counts,
     search,
 )
@@ -74,6 +75,8 @@ class SVMSMOTE(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows added to each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -89,6 +92,11 @@ class SVMSMOTE(BaseSampler):
     neighbors_backend_ : str
         The neighbour backend that answered (``"exact"``, ``"approximate"``, ``"torch"`` or
         ``"estimator"``); ``"none"`` if no class grew.
+    nn_k_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``k_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=k_neighbors + 1)``), not fitted.
+    nn_m_ : estimator
+        The same for ``m_neighbors``.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -157,12 +165,20 @@ class SVMSMOTE(BaseSampler):
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         check_neighbors_spec("SVMSMOTE", "k_neighbors", self.k_neighbors)
         check_neighbors_spec("SVMSMOTE", "m_neighbors", self.m_neighbors)
+        self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
+        self.nn_m_ = neighbours_estimator(self.m_neighbors, self.n_jobs)
         features = Features.of(X, "SVMSMOTE")
         F = features.rows()
         synthesis = Synthesis(features)
         self.neighbors_backend_ = "none"
         svm = SVC(gamma="scale") if self.svm_estimator is None else clone(self.svm_estimator)
         self.svm_estimator_ = svm.fit(F, target.codes)
+        if not hasattr(self.svm_estimator_, "support_"):
+            raise ResamplingError(
+                f"svm_estimator of SVMSMOTE must expose the fitted attribute support_ (the "
+                f"positions of its support vectors), as sklearn.svm.SVC does; "
+                f"{type(svm).__name__} has none. Pass an SVC or another support vector machine."
+            )
         support = np.asarray(self.svm_estimator_.support_, dtype=np.intp)
         for code, cls, members, n_new in grown_classes(target, self.target_counts_):
             check_class_size("SVMSMOTE", "k_neighbors", self.k_neighbors, cls, members.size)

@@ -13,7 +13,7 @@ from ... import _containers
 from ..._param_validation import Options
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ...exceptions import InvalidParameterError
+from ...exceptions import InvalidParameterError, ResamplingError
 from ...neighbors import kneighbors
 from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
@@ -86,6 +86,8 @@ class ClusterCentroids(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after resampling.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows kept of each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
@@ -98,6 +100,9 @@ class ClusterCentroids(BaseSampler):
         With soft voting only: the position in X of the real row nearest each centroid.
     estimators_ : dict of {class_label: estimator}
         The fitted clustering of each class that shrank.
+    estimator_ : estimator or None
+        imbalanced-learn's attribute: the clustering fitted last (that of the last class that
+        shrank, in label order); None when no class shrank.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -170,6 +175,7 @@ class ClusterCentroids(BaseSampler):
         nearest: list[np.ndarray] = []
         centres: list[np.ndarray] = []
         self.estimators_ = {}
+        self.estimator_: Any = None
         for c, (cls, have) in enumerate(zip(target.classes, target.counts.tolist(), strict=True)):
             rows = target.members(c)
             want = self.target_counts_[cls]
@@ -180,6 +186,7 @@ class ClusterCentroids(BaseSampler):
                 continue
             model = self._cluster(F[rows], want, int(rng.integers(2**31)))
             self.estimators_[cls] = model
+            self.estimator_ = model
             centre = np.asarray(model.cluster_centers_, dtype=np.float64)
             near = kneighbors(
                 F[rows],
@@ -218,7 +225,7 @@ class ClusterCentroids(BaseSampler):
                 model.set_params(random_state=seed)
         model.fit(F_class)
         if not hasattr(model, "cluster_centers_"):
-            raise InvalidParameterError(
+            raise ResamplingError(
                 f"estimator of ClusterCentroids ({type(model).__name__}) has no "
                 "cluster_centers_ after fitting; use KMeans, MiniBatchKMeans or a clustering "
                 "estimator that exposes cluster centres."

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+from sklearn.base import clone
+from sklearn.neighbors import KNeighborsClassifier
 
 from ..._param_validation import Interval
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
+from ...exceptions import InvalidParameterError
 from ...neighbors import kneighbors
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
 from ._cleaning import (
@@ -20,7 +23,36 @@ from ._cleaning import (
     search_jobs,
 )
 
-__all__ = ["CondensedNearestNeighbour", "condense", "draw_seeds", "predicts_class"]
+__all__ = [
+    "CondensedNearestNeighbour",
+    "condense",
+    "draw_seeds",
+    "predicts_class",
+    "rule_classifier",
+    "rule_size",
+]
+
+
+def rule_size(owner: str, spec: Any) -> int:
+    """Neighbours of the k-NN rule from ``n_neighbors``: None, an int or an estimator."""
+    if spec is None:
+        return 1
+    if hasattr(spec, "get_params") and not isinstance(spec, int | np.integer):
+        n = spec.get_params().get("n_neighbors")
+        if not isinstance(n, int | np.integer) or n < 1:
+            raise InvalidParameterError(
+                f"n_neighbors of {owner}, an estimator, must have an int n_neighbors >= 1; "
+                f"got n_neighbors={n!r}."
+            )
+        return int(n)
+    return int(spec)
+
+
+def rule_classifier(spec: Any, k: int, F: Any, rows: np.ndarray, labels: np.ndarray) -> Any:
+    """The k-NN rule as a classifier fitted on ``rows`` (imbalanced-learn's ``estimators_``)."""
+    est = clone(spec) if hasattr(spec, "get_params") else KNeighborsClassifier(n_neighbors=k)
+    return est.fit(F[rows], labels[rows])
+
 
 # Candidates whose neighbours are searched at once; a kept candidate updates the rest of its block.
 _BLOCK = 256
@@ -148,8 +180,10 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
         ``"not minority"``, ``"not majority"``, ``"all"``, or a list of class labels.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of the draw of the seed rows.
-    n_neighbors : int or None, default=None
-        Neighbours of the k-NN rule; ``None`` means 1.
+    n_neighbors : int, estimator or None, default=None
+        Neighbours of the k-NN rule; ``None`` means 1. An estimator (imbalanced-learn style,
+        such as ``KNeighborsClassifier(n_neighbors=3)``) gives its ``n_neighbors``; the search
+        itself runs on :mod:`imbalance.neighbors`, and ``estimators_`` holds clones of it.
     n_seeds_S : int, default=1
         Random rows of the class that start the reference set (distinct rows).
     neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
@@ -161,6 +195,8 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after condensing.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before condensing.
     classes_ : ndarray of shape (n_classes,)
@@ -169,6 +205,10 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
         Positions in X of the kept rows, in input order.
     seeds_ : dict of {class_label: ndarray}
         Positions in X of the seed rows drawn for each condensed class.
+    estimators_ : list of estimator
+        imbalanced-learn's attribute: for each reduced class, a k-NN classifier (a clone of
+        the ``n_neighbors`` estimator, or ``KNeighborsClassifier``) fitted on the rows that
+        decided it: the minority rows and the class's reference rows.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -200,7 +240,7 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "sampling_strategy": CLEANING_STRATEGY,
         "random_state": ["random_state"],
-        "n_neighbors": [None, Interval("int", 1, None)],
+        "n_neighbors": [None, Interval("int", 1, None), "estimator"],
         "n_seeds_S": [Interval("int", 1, None)],
         **NEIGHBORS_CONSTRAINTS,
     }
@@ -212,7 +252,7 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
         *,
         sampling_strategy: Any = "auto",
         random_state: Any = None,
-        n_neighbors: int | None = None,
+        n_neighbors: Any = None,
         n_seeds_S: int = 1,
         neighbors: str = "auto",
         n_jobs: int | None = None,
@@ -228,11 +268,13 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
         self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         F = numeric_features(X, "CondensedNearestNeighbour")
-        k = 1 if self.n_neighbors is None else self.n_neighbors
+        k = rule_size("CondensedNearestNeighbour", self.n_neighbors)
         minority = minority_code(target)
         reference = target.members(minority)
         keep = np.ones(len(target.codes), dtype=bool)
         self.seeds_ = {}
+        self.estimators_: list[Any] = []
+        labels = np.asarray(target.classes)[target.codes]
         for c in cleaned[cleaned != minority]:
             members = target.members(int(c))
             seeds = draw_seeds(rng, members, self.n_seeds_S)
@@ -259,4 +301,6 @@ class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
                 seed=int(rng.integers(2**31)),
             )
             keep[np.setdiff1d(rest, added, assume_unique=True)] = False
+            decided = np.concatenate([reference, seeds, added])
+            self.estimators_.append(rule_classifier(self.n_neighbors, k, F, decided, labels))
         return Resampled(indices=np.flatnonzero(keep))

@@ -21,7 +21,7 @@ from ..._param_validation import Interval, Options
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...neighbors import NeighborIndex, kneighbors
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS, n_neighbors_of
+from ..over._smote_common import NEIGHBORS_CONSTRAINTS, n_neighbors_of, neighbours_estimator
 from ._cleaning import (
     CLEANING_STRATEGY,
     CleaningMixin,
@@ -226,6 +226,8 @@ class EditedNearestNeighbours(CleaningMixin, BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)
@@ -234,6 +236,9 @@ class EditedNearestNeighbours(CleaningMixin, BaseSampler):
         Positions in X of the kept rows, in input order.
     neighbors_backend_ : str
         The neighbour backend that answered (``"estimator"`` for an object ``n_neighbors``).
+    nn_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``n_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=n_neighbors + 1)``), not fitted.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -288,6 +293,7 @@ class EditedNearestNeighbours(CleaningMixin, BaseSampler):
     ) -> Resampled:
         owner = type(self).__name__
         check_estimator_spec(owner, "n_neighbors", self.n_neighbors)
+        self.nn_ = neighbours_estimator(self.n_neighbors, self.n_jobs)
         F = numeric_features(X, owner)
         k = n_neighbors_of(self.n_neighbors)
         check_neighbourhood(owner, "n_neighbors", k, F.shape[0] - 1, f"X has {F.shape[0]} rows")
@@ -381,6 +387,8 @@ class RepeatedEditedNearestNeighbours(CleaningMixin, BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)
@@ -391,6 +399,9 @@ class RepeatedEditedNearestNeighbours(CleaningMixin, BaseSampler):
         Number of rounds run.
     neighbors_backend_ : str
         The neighbour backend that answered.
+    nn_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``n_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=n_neighbors + 1)``), not fitted.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -448,6 +459,7 @@ class RepeatedEditedNearestNeighbours(CleaningMixin, BaseSampler):
     ) -> Resampled:
         owner = type(self).__name__
         check_estimator_spec(owner, "n_neighbors", self.n_neighbors)
+        self.nn_ = neighbours_estimator(self.n_neighbors, self.n_jobs)
         F = numeric_features(X, owner)
         k = n_neighbors_of(self.n_neighbors)
         check_neighbourhood(owner, "n_neighbors", k, F.shape[0] - 1, f"X has {F.shape[0]} rows")
@@ -499,6 +511,8 @@ class AllKNN(CleaningMixin, BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)
@@ -509,6 +523,9 @@ class AllKNN(CleaningMixin, BaseSampler):
         Number of rounds run.
     neighbors_backend_ : str
         The neighbour backend that answered.
+    nn_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``n_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=n_neighbors + 1)``), not fitted.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -566,6 +583,7 @@ class AllKNN(CleaningMixin, BaseSampler):
     ) -> Resampled:
         owner = type(self).__name__
         check_estimator_spec(owner, "n_neighbors", self.n_neighbors)
+        self.nn_ = neighbours_estimator(self.n_neighbors, self.n_jobs)
         F = numeric_features(X, owner)
         k = n_neighbors_of(self.n_neighbors)
         check_neighbourhood(owner, "n_neighbors", k, F.shape[0] - 1, f"X has {F.shape[0]} rows")

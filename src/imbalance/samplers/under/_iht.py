@@ -57,6 +57,8 @@ class InstanceHardnessThreshold(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class asked for (ties in probability may keep a few more).
+    sampling_strategy_ : dict of {class_label: int}
+        Rows kept of each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)

@@ -66,6 +66,8 @@ class NeighbourhoodCleaningRule(CleaningMixin, BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)

@@ -14,7 +14,7 @@ from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, InvalidParameterError
 from ...neighbors import NeighborIndex
 from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS
+from ..over._smote_common import NEIGHBORS_CONSTRAINTS, neighbours_estimator
 from ._cleaning import minority_code, numeric_features, search_jobs
 
 __all__ = ["NearMiss"]
@@ -68,12 +68,19 @@ class NearMiss(BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class asked for (version 3 may keep fewer; see above).
+    sampling_strategy_ : dict of {class_label: int}
+        Rows kept of each class the strategy targets (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before resampling.
     classes_ : ndarray of shape (n_classes,)
         Class labels, sorted.
     sample_indices_ : ndarray of shape (n_samples_new,)
         Positions in X of the kept rows, in input order.
+    nn_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``n_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=n_neighbors)``), not fitted.
+    nn_ver3_ : estimator
+        The same for ``n_neighbors_ver3`` (version 3 only).
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -141,6 +148,9 @@ class NearMiss(BaseSampler):
 
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
         version = int(self.version)
+        self.nn_ = _as_estimator(self.n_neighbors)
+        if version == 3:
+            self.nn_ver3_ = _as_estimator(self.n_neighbors_ver3)
         F = numeric_features(X, "NearMiss")
         minority = minority_code(target)
         min_rows = target.members(minority)
@@ -238,3 +248,8 @@ def _check_size(param: str, k: int, cls: Any, size: int, role: str) -> None:
             f"NearMiss looks at the {param}={k} nearest rows of the {role} class {cls!r}, which "
             f"has {size} row(s). Lower {param} to at most {size}, or use RandomUnderSampler."
         )
+
+
+def _as_estimator(spec: Any) -> Any:
+    """imbalanced-learn's ``nn_``: NearMiss counts no row itself, so ``k`` means ``k``."""
+    return neighbours_estimator(spec if hasattr(spec, "kneighbors") else int(spec) - 1)

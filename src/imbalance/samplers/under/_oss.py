@@ -19,7 +19,7 @@ from ._cleaning import (
     numeric_features,
     search_jobs,
 )
-from ._cnn import draw_seeds, predicts_class
+from ._cnn import draw_seeds, predicts_class, rule_classifier, rule_size
 from ._tomek import tomek_links
 
 __all__ = ["OneSidedSelection"]
@@ -43,8 +43,10 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
         ``"not minority"``, ``"not majority"``, ``"all"``, or a list of class labels.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of the draw of the seed rows.
-    n_neighbors : int or None, default=None
-        Neighbours of the k-NN rule; ``None`` means 1.
+    n_neighbors : int, estimator or None, default=None
+        Neighbours of the k-NN rule; ``None`` means 1. An estimator (imbalanced-learn style,
+        such as ``KNeighborsClassifier(n_neighbors=3)``) gives its ``n_neighbors``; the search
+        itself runs on :mod:`imbalance.neighbors`, and ``estimators_`` holds clones of it.
     n_seeds_S : int, default=1
         Random rows of the class in the reference set (distinct rows).
     neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
@@ -56,6 +58,8 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
     ----------
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after selection.
+    sampling_strategy_ : dict of {class_label: int}
+        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before selection.
     classes_ : ndarray of shape (n_classes,)
@@ -64,6 +68,10 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
         Positions in X of the kept rows, in input order.
     seeds_ : dict of {class_label: ndarray}
         Positions in X of the seed rows drawn for each reduced class.
+    estimators_ : list of estimator
+        imbalanced-learn's attribute: for each reduced class, a k-NN classifier (a clone of
+        the ``n_neighbors`` estimator, or ``KNeighborsClassifier``) fitted on the rows that
+        decided it: the minority rows and the class's reference rows.
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -96,7 +104,7 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "sampling_strategy": CLEANING_STRATEGY,
         "random_state": ["random_state"],
-        "n_neighbors": [None, Interval("int", 1, None)],
+        "n_neighbors": [None, Interval("int", 1, None), "estimator"],
         "n_seeds_S": [Interval("int", 1, None)],
         **NEIGHBORS_CONSTRAINTS,
     }
@@ -108,7 +116,7 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
         *,
         sampling_strategy: Any = "auto",
         random_state: Any = None,
-        n_neighbors: int | None = None,
+        n_neighbors: Any = None,
         n_seeds_S: int = 1,
         neighbors: str = "auto",
         n_jobs: int | None = None,
@@ -139,11 +147,13 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
         self, F: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> np.ndarray:
         """Step 1: each reduced class keeps its seeds and the rows the seeds misclassify."""
-        k = 1 if self.n_neighbors is None else self.n_neighbors
+        k = rule_size("OneSidedSelection", self.n_neighbors)
         minority = minority_code(target)
         reference = target.members(minority)
         keep = np.ones(len(target.codes), dtype=bool)
         self.seeds_ = {}
+        self.estimators_: list[Any] = []
+        labels = np.asarray(target.classes)[target.codes]
         for c in cleaned[cleaned != minority]:
             members = target.members(int(c))
             seeds = draw_seeds(rng, members, self.n_seeds_S)
@@ -156,9 +166,10 @@ class OneSidedSelection(CleaningMixin, BaseSampler):
                 f"the minority rows and the seeds of class {target.classes[c]!r}",
             )
             rest = np.setdiff1d(members, seeds, assume_unique=True)
+            ref = np.concatenate([reference, seeds])
+            self.estimators_.append(rule_classifier(self.n_neighbors, k, F, ref, labels))
             if rest.size == 0:
                 continue
-            ref = np.concatenate([reference, seeds])
             nn = kneighbors(
                 F[ref],
                 k,
