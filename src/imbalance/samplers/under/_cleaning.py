@@ -31,7 +31,6 @@ from ..over._smote_common import Features
 
 __all__ = [
     "CLEANING_STRATEGY",
-    "CleaningMixin",
     "CleaningSampler",
     "EstimatorLists",
     "NeighbourLists",
@@ -295,7 +294,7 @@ class CleaningSampler(BaseSampler):
         raise NotImplementedError
 
 
-# The name the cleaning samplers were first declared with (``class X(CleaningMixin,
+# The name the cleaning samplers were first declared with (``class X(CleaningSampler,
 # BaseSampler)``): the same class.
 CleaningMixin = CleaningSampler
 

@@ -10,13 +10,13 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from ..._param_validation import Interval
 from ..._validation import EncodedTarget
-from ...base import BaseSampler, Resampled, SamplerTags
+from ...base import Resampled, SamplerTags
 from ...exceptions import InvalidParameterError
 from ...neighbors import kneighbors
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
 from ._cleaning import (
     CLEANING_STRATEGY,
-    CleaningMixin,
+    CleaningSampler,
     check_neighbourhood,
     minority_code,
     numeric_features,
@@ -162,7 +162,7 @@ def _insert(
     )
 
 
-class CondensedNearestNeighbour(CleaningMixin, BaseSampler):
+class CondensedNearestNeighbour(CleaningSampler):
     """Under-sample with Hart's condensed nearest neighbour rule (CNN).
 
     For each class named by ``sampling_strategy`` (other than the minority), a reference set

@@ -19,12 +19,12 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..._param_validation import Interval, Options
 from ..._validation import EncodedTarget
-from ...base import BaseSampler, Resampled, SamplerTags
+from ...base import Resampled, SamplerTags
 from ...neighbors import NeighborIndex, kneighbors
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS, n_neighbors_of, neighbours_estimator
 from ._cleaning import (
     CLEANING_STRATEGY,
-    CleaningMixin,
+    CleaningSampler,
     EstimatorLists,
     NeighbourLists,
     check_estimator_spec,
@@ -188,7 +188,7 @@ def _alive_rows_of(lists: NeighbourLists | EstimatorLists, codes: np.ndarray, cl
     return np.flatnonzero(lists.alive & np.isin(codes, cleaned))
 
 
-class EditedNearestNeighbours(CleaningMixin, BaseSampler):
+class EditedNearestNeighbours(CleaningSampler):
     """Under-sample by removing the rows that their nearest neighbours disagree with.
 
     Each row of a class named by ``sampling_strategy`` is compared with its ``n_neighbors``
@@ -355,7 +355,7 @@ def _repeat(
     return done
 
 
-class RepeatedEditedNearestNeighbours(CleaningMixin, BaseSampler):
+class RepeatedEditedNearestNeighbours(CleaningSampler):
     """Under-sample by applying EditedNearestNeighbours again and again.
 
     Each round removes, from the rows left by the previous round, those that their
@@ -480,7 +480,7 @@ class RepeatedEditedNearestNeighbours(CleaningMixin, BaseSampler):
         return Resampled(indices=np.flatnonzero(lists.alive))
 
 
-class AllKNN(CleaningMixin, BaseSampler):
+class AllKNN(CleaningSampler):
     """Under-sample by applying EditedNearestNeighbours with 1, 2, ... n_neighbors neighbours.
 
     Round ``k`` removes, from the rows left by the previous rounds, those that their ``k``

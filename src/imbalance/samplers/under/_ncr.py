@@ -9,12 +9,12 @@ from sklearn.base import clone
 
 from ..._param_validation import Interval
 from ..._validation import EncodedTarget
-from ...base import BaseSampler, Resampled, SamplerTags
+from ...base import Resampled, SamplerTags
 from ...neighbors import NeighborIndex
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS, n_neighbors_of
 from ._cleaning import (
     CLEANING_STRATEGY,
-    CleaningMixin,
+    CleaningSampler,
     check_estimator_spec,
     check_neighbourhood,
     minority_code,
@@ -27,7 +27,7 @@ from ._enn import EditedNearestNeighbours
 __all__ = ["NeighbourhoodCleaningRule"]
 
 
-class NeighbourhoodCleaningRule(CleaningMixin, BaseSampler):
+class NeighbourhoodCleaningRule(CleaningSampler):
     """Under-sample with the neighbourhood cleaning rule (NCR).
 
     Two sets of rows are removed:

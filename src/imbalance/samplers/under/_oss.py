@@ -8,12 +8,12 @@ import numpy as np
 
 from ..._param_validation import Interval
 from ..._validation import EncodedTarget
-from ...base import BaseSampler, Resampled, SamplerTags
+from ...base import Resampled, SamplerTags
 from ...neighbors import NeighborIndex, kneighbors
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
 from ._cleaning import (
     CLEANING_STRATEGY,
-    CleaningMixin,
+    CleaningSampler,
     check_neighbourhood,
     minority_code,
     numeric_features,
@@ -25,7 +25,7 @@ from ._tomek import tomek_links
 __all__ = ["OneSidedSelection"]
 
 
-class OneSidedSelection(CleaningMixin, BaseSampler):
+class OneSidedSelection(CleaningSampler):
     """Under-sample with one-sided selection (OSS).
 
     For each class named by ``sampling_strategy`` (other than the minority), ``n_seeds_S``

@@ -7,15 +7,15 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..._validation import EncodedTarget
-from ...base import BaseSampler, Resampled, SamplerTags
+from ...base import Resampled, SamplerTags
 from ...neighbors import NeighborIndex
 from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import CLEANING_STRATEGY, CleaningMixin, numeric_features, search_jobs
+from ._cleaning import CLEANING_STRATEGY, CleaningSampler, numeric_features, search_jobs
 
 __all__ = ["TomekLinks", "tomek_links"]
 
 
-class TomekLinks(CleaningMixin, BaseSampler):
+class TomekLinks(CleaningSampler):
     """Under-sample by removing the rows of Tomek links.
 
     Two rows of different classes form a Tomek link when each is the other's nearest neighbour
