@@ -22,7 +22,6 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-from imbalance._routing import FitResampleRequestMixin
 from imbalance.base import BaseSampler
 from imbalance.exceptions import InvalidParameterError
 from imbalance.model_selection import resampled_splits
@@ -290,7 +289,7 @@ def test_decision_function_is_offered_only_without_prior_correction(id_data):
 # -- imbalanced-learn's Pipeline surface ----------------------------------------------------------
 
 
-class _CostSampler(FitResampleRequestMixin, BaseSampler):
+class _CostSampler(BaseSampler):
     """Keeps the rows and records the metadata it was given."""
 
     def fit_resample(self, X, y, cost=None):

@@ -10,7 +10,7 @@ import pytest
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 
-from imbalance.exceptions import InvalidParameterError
+from imbalance.exceptions import InvalidParameterError, ResamplingError
 from imbalance.samplers import (
     ADASYN,
     SMOTE,
@@ -74,7 +74,7 @@ def test_borderline_in_danger_indices_alias(numeric):
 def test_svmsmote_refuses_estimator_without_support(numeric):
     from sklearn.linear_model import LogisticRegression
 
-    with pytest.raises(InvalidParameterError, match="support_"):
+    with pytest.raises(ResamplingError, match="support_"):
         SVMSMOTE(svm_estimator=LogisticRegression()).fit_resample(*numeric)
 
 

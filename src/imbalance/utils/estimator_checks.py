@@ -246,12 +246,18 @@ def check_list_round_trip(sampler: Any) -> None:
 
 
 def check_clone_and_params(sampler: Any) -> None:
-    """Constructor parameters are keyword-only and stored verbatim (clone round-trips)."""
+    """Constructor parameters are keyword-only and stored verbatim (clone round-trips).
+
+    A sampler may list in ``_positional_params`` the leading parameters imbalanced-learn takes
+    positionally (``SMOTENC(categorical_features)``), so that its users' calls keep working.
+    """
     params = sampler.get_params(deep=False)
     signature = inspect.signature(type(sampler).__init__)
+    positional = getattr(type(sampler), "_positional_params", ())
     for name, p in signature.parameters.items():
         if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
-            assert p.kind == p.KEYWORD_ONLY, f"parameter {name!r} is not keyword-only"
+            ok = p.kind == p.KEYWORD_ONLY or name in positional
+            assert ok, f"parameter {name!r} is not keyword-only"
     cloned = clone(sampler)
     assert cloned.get_params(deep=False).keys() == params.keys()
     assert repr(cloned) == repr(sampler)

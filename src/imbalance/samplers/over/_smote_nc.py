@@ -146,6 +146,9 @@ class SMOTENC(BaseSampler):
     _sampler_tags = SamplerTags(kind="over", synthetic=True, reads_features=True)
     _sampling_kind = "over"
 
+    # imbalanced-learn takes it positionally
+    _positional_params: ClassVar[tuple[str, ...]] = ("categorical_features",)
+
     def __init__(
         self,
         categorical_features: Any = "auto",

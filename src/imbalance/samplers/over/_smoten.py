@@ -131,6 +131,9 @@ class SMOTEN(BaseSampler):
     _sampler_tags = SamplerTags(kind="over", synthetic=True, reads_features=True)
     _sampling_kind = "over"
 
+    # imbalanced-learn takes it positionally
+    _positional_params: ClassVar[tuple[str, ...]] = ("categorical_encoder",)
+
     def __init__(
         self,
         categorical_encoder: Any = None,

@@ -267,8 +267,8 @@ class CleaningSampler(BaseSampler):
 
     A cleaning sampler implements ``_clean(X, target, cleaned, rng) -> Resampled`` where
     ``cleaned`` holds the codes of the classes whose rows may be removed. After a call,
-    ``sampling_strategy_`` maps each cleaned class to its number of rows before cleaning
-    (imbalanced-learn's meaning) and ``target_counts_`` every class to its rows after.
+    ``sampling_strategy_`` maps each cleaned class to the size of the smallest class
+    (imbalanced-learn's value) and ``target_counts_`` every class to its rows after.
     """
 
     _sampling_kind = "clean"
@@ -281,7 +281,8 @@ class CleaningSampler(BaseSampler):
         owner = type(self).__name__
         strategy = self.get_params()["sampling_strategy"]
         chosen = cleaned_classes(owner, strategy, target.class_counts)
-        self.sampling_strategy_ = {c: target.class_counts[c] for c in chosen}
+        fewest = min(target.class_counts.values())  # imbalanced-learn's value for every class
+        self.sampling_strategy_ = dict.fromkeys(chosen, fewest)
         self.target_counts_ = dict(target.class_counts)  # until the rows are cleaned
 
     def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:

@@ -227,7 +227,8 @@ class EditedNearestNeighbours(CleaningSampler):
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
     sampling_strategy_ : dict of {class_label: int}
-        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
+        The classes the strategy cleans, each mapped to the size of the smallest class
+        (imbalanced-learn's value).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)
@@ -388,7 +389,8 @@ class RepeatedEditedNearestNeighbours(CleaningSampler):
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
     sampling_strategy_ : dict of {class_label: int}
-        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
+        The classes the strategy cleans, each mapped to the size of the smallest class
+        (imbalanced-learn's value).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)
@@ -512,7 +514,8 @@ class AllKNN(CleaningSampler):
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
     sampling_strategy_ : dict of {class_label: int}
-        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
+        The classes the strategy cleans, each mapped to the size of the smallest class
+        (imbalanced-learn's value).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)

@@ -67,7 +67,8 @@ class NeighbourhoodCleaningRule(CleaningSampler):
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after cleaning.
     sampling_strategy_ : dict of {class_label: int}
-        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
+        The classes the strategy cleans, each mapped to the size of the smallest class
+        (imbalanced-learn's value).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before cleaning.
     classes_ : ndarray of shape (n_classes,)

@@ -59,7 +59,8 @@ class OneSidedSelection(CleaningSampler):
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after selection.
     sampling_strategy_ : dict of {class_label: int}
-        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
+        The classes the strategy cleans, each mapped to the size of the smallest class
+        (imbalanced-learn's value).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before selection.
     classes_ : ndarray of shape (n_classes,)
