@@ -24,9 +24,23 @@ import numpy as np
 from ._typing import SamplingKind
 from .exceptions import InvalidParameterError, SamplingStrategyError
 
-__all__ = ["STRATEGY_NAMES", "imblearn_sampling_strategy", "resolve_sampling_strategy"]
+__all__ = [
+    "CLEANING_NAMES",
+    "STRATEGY_NAMES",
+    "check_cleaning_strategy_form",
+    "cleaned_classes",
+    "imblearn_sampling_strategy",
+    "resolve_sampling_strategy",
+]
 
 STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority", "all")
+
+CLEANING_NAMES = tuple(name for name in STRATEGY_NAMES if name != "minority")
+_CLEANING_ADVICE = (
+    "To reach given counts use RandomUnderSampler, NearMiss or ClusterCentroids; to clean some "
+    "classes only, pass their labels as a list"
+)
+
 
 _VERB = {"over": "over-sampling", "under": "under-sampling", "clean": "cleaning"}
 
@@ -222,3 +236,49 @@ def _from_callable(
             f"{getattr(func, '__name__', func)!r} returned {type(asked).__name__}."
         )
     return _from_dict(asked, counts, kind)
+
+
+def check_cleaning_strategy_form(owner: str, value: Any) -> None:
+    """A cleaning sampler takes no counts: say so for a dict, a ratio or a callable."""
+    if isinstance(value, Mapping):
+        form, example = "a dict of counts", f" (here {list(value)!r})"
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        form, example = "a float ratio", ""
+    elif callable(value):
+        form, example = "a callable", ""
+    else:
+        return
+    raise SamplingStrategyError(
+        f"{owner} is a cleaning sampler: it removes the rows its rule finds and does not reach "
+        f"counts, so sampling_strategy cannot be {form}; got {value!r}. Name the classes to "
+        f"clean with {', '.join(map(repr, CLEANING_NAMES))} or a list of labels. "
+        f"{_CLEANING_ADVICE}{example}."
+    )
+
+
+def cleaned_classes(owner: str, strategy: Any, counts: Mapping[Any, int]) -> list[Any]:
+    """The classes whose rows may be removed, in label order (``counts`` in label order)."""
+    if len(counts) < 2:
+        only = next(iter(counts), None)
+        raise SamplingStrategyError(
+            f"y holds one class only ({only!r}); {owner} needs at least two classes. "
+            "Check the target column, or that the split did not leave one class alone."
+        )
+    if isinstance(strategy, list | tuple):
+        absent = [c for c in strategy if c not in counts]
+        if absent:
+            raise SamplingStrategyError(
+                f"sampling_strategy of {owner} names class(es) {', '.join(map(repr, absent))} "
+                f"that y does not hold; y's classes are {', '.join(map(repr, counts))}."
+            )
+        return [c for c in counts if c in set(strategy)]
+    minority = min(counts, key=counts.__getitem__)
+    majority = max(counts, key=counts.__getitem__)
+    name = "not minority" if strategy == "auto" else strategy
+    chosen = {
+        "majority": [majority],
+        "not minority": [c for c in counts if c != minority],
+        "not majority": [c for c in counts if c != majority],
+        "all": list(counts),
+    }
+    return chosen[name]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from imblearn import under_sampling as imb
 from sklearn.datasets import make_classification
@@ -97,6 +97,7 @@ def test_estimator_neighbours_follow_imbalanced_learn_convention():
     seed=st.integers(0, 2**31 - 1),
 )
 def test_enn_removes_exactly_the_rows_its_neighbours_reject(counts, k, kind_sel, seed):
+    assume(sum(counts) > k)  # fewer rows than neighbours is refused (tested elsewhere)
     rng = np.random.default_rng(seed)
     y = rng.permutation(np.repeat(np.arange(len(counts)), counts))
     X = rng.normal(size=(len(y), 2))

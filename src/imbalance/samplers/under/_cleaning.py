@@ -14,7 +14,7 @@ and ``target_counts_`` is recorded from the output.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -22,10 +22,10 @@ from sklearn.base import clone
 
 from ... import _containers
 from ..._param_validation import Options
-from ..._strategy import STRATEGY_NAMES
+from ..._strategy import CLEANING_NAMES, check_cleaning_strategy_form, cleaned_classes
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled
-from ...exceptions import InvalidDataError, InvalidParameterError, SamplingStrategyError
+from ...exceptions import InvalidDataError, InvalidParameterError
 from ...neighbors import NeighborIndex
 from ..over._smote_common import Features
 
@@ -47,12 +47,6 @@ __all__ = [
 # Searches with fewer (queries x rows) than this run on one thread.
 _SMALL_SEARCH = 1 << 22
 
-_NAMES = tuple(name for name in STRATEGY_NAMES if name != "minority")
-_ADVICE = (
-    "To reach given counts use RandomUnderSampler, NearMiss or ClusterCentroids; to clean some "
-    "classes only, pass their labels as a list"
-)
-
 
 class Satisfies(Options):
     """A parameter constraint given by a test and its wording (forms the shared validation
@@ -71,54 +65,9 @@ class Satisfies(Options):
 
 
 CLEANING_STRATEGY: list[Any] = [
-    Options(_NAMES),
+    Options(CLEANING_NAMES),
     Satisfies(lambda v: isinstance(v, list | tuple), "a list of the classes to clean"),
 ]
-
-
-def _check_strategy_form(owner: str, value: Any) -> None:
-    """A cleaning sampler takes no counts: say so for a dict, a ratio or a callable."""
-    if isinstance(value, Mapping):
-        form, example = "a dict of counts", f" (here {list(value)!r})"
-    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
-        form, example = "a float ratio", ""
-    elif callable(value):
-        form, example = "a callable", ""
-    else:
-        return
-    raise SamplingStrategyError(
-        f"{owner} is a cleaning sampler: it removes the rows its rule finds and does not reach "
-        f"counts, so sampling_strategy cannot be {form}; got {value!r}. Name the classes to "
-        f"clean with {', '.join(map(repr, _NAMES))} or a list of labels. {_ADVICE}{example}."
-    )
-
-
-def cleaned_classes(owner: str, strategy: Any, counts: Mapping[Any, int]) -> list[Any]:
-    """The classes whose rows may be removed, in label order (``counts`` in label order)."""
-    if len(counts) < 2:
-        only = next(iter(counts), None)
-        raise SamplingStrategyError(
-            f"y holds one class only ({only!r}); {owner} needs at least two classes. "
-            "Check the target column, or that the split did not leave one class alone."
-        )
-    if isinstance(strategy, list | tuple):
-        absent = [c for c in strategy if c not in counts]
-        if absent:
-            raise SamplingStrategyError(
-                f"sampling_strategy of {owner} names class(es) {', '.join(map(repr, absent))} "
-                f"that y does not hold; y's classes are {', '.join(map(repr, counts))}."
-            )
-        return [c for c in counts if c in set(strategy)]
-    minority = min(counts, key=counts.__getitem__)
-    majority = max(counts, key=counts.__getitem__)
-    name = "not minority" if strategy == "auto" else strategy
-    chosen = {
-        "majority": [majority],
-        "not minority": [c for c in counts if c != minority],
-        "not majority": [c for c in counts if c != majority],
-        "all": list(counts),
-    }
-    return chosen[name]
 
 
 def minority_code(target: EncodedTarget) -> int:
@@ -274,7 +223,7 @@ class CleaningSampler(BaseSampler):
     _sampling_kind = "clean"
 
     def _check_params(self) -> None:
-        _check_strategy_form(type(self).__name__, self.get_params()["sampling_strategy"])
+        check_cleaning_strategy_form(type(self).__name__, self.get_params()["sampling_strategy"])
         super()._check_params()
 
     def _resolve_targets(self, target: EncodedTarget) -> None:
