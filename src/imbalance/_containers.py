@@ -8,14 +8,21 @@ dtype kept), and Python lists. Dispatch is by real type (``isinstance`` or narwh
 Synthetic rows (made by generative samplers) are built as copies of their parent row whose
 numeric columns are replaced; integer columns are rounded and clipped to their dtype, and
 booleans, categories, strings and datetimes keep the parent's value. In pandas, synthetic rows
-get integer index labels counting up from ``max(index) + 1`` when the index is integer, and
-string labels ``"synthetic_0"``, ``"synthetic_1"``, ... otherwise (with leading underscores added
-until no label collides with an existing one).
+get integer index labels counting up from ``max(index) + 1`` when the index is integer and
+those labels stay within its dtype (int64: up to 2**63 - 1), and string labels
+``"synthetic_0"``, ``"synthetic_1"``, ... otherwise (an integer index near the int64 maximum
+included; leading underscores are added until no label collides with an existing one). With
+a MultiIndex, a synthetic row's label is that string at every level:
+``("synthetic_0", "synthetic_0")``.
+
+DataFrame column labels may be any hashable, ``None`` and tuples included, and come back
+unchanged; duplicate column labels are refused (:func:`check_column_labels`).
 """
 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -26,6 +33,7 @@ from .exceptions import DataTypeError, InvalidDataError
 
 __all__ = [
     "as_supported",
+    "check_column_labels",
     "copy_tail_columns",
     "interpolate_tail",
     "is_frame",
@@ -33,6 +41,7 @@ __all__ = [
     "n_rows",
     "numeric_column_positions",
     "numeric_values",
+    "refuse_unsupported",
     "replace_tail",
     "shape_2d",
     "take_rows",
@@ -50,15 +59,59 @@ def is_series(X: Any) -> bool:
     return bool(nw.dependencies.is_into_series(X))
 
 
-def as_supported(X: Any) -> Any:
-    """X itself when its container is supported, else a numpy array of it (``__array__``)."""
+def as_supported(X: Any, *, name: str = "X") -> Any:
+    """X itself when its container is supported, else a numpy array of it (``__array__``).
+
+    The one check of containers for every entry point: lazy frames, iterators, mappings and
+    sets are refused with what to pass instead, and DataFrame column labels are checked
+    (:func:`check_column_labels`).
+    """
     if X is None or isinstance(X, np.ndarray | list) or sp.issparse(X):
         return X
-    if is_frame(X) or is_series(X):
+    if is_frame(X):
+        check_column_labels(X, name=name)
+        return X
+    if is_series(X):
         return X
     if isinstance(X, tuple):
         return list(X)
+    refuse_unsupported(X, name=name)
     return np.asarray(X)
+
+
+def refuse_unsupported(X: Any, *, name: str = "X") -> None:
+    """Raise :class:`DataTypeError` for containers that hold no rows yet or no order."""
+    kind = type(X).__name__
+    if nw.dependencies.is_into_lazyframe(X) or nw.dependencies.is_narwhals_lazyframe(X):
+        raise DataTypeError(
+            f"{name} is a lazy frame ({kind}); resampling needs the rows in memory. "
+            f"Call .collect() on it first, e.g. {name}.collect()."
+        )
+    if isinstance(X, Mapping):
+        raise DataTypeError(
+            f"{name} is a {kind} (a mapping of columns); pass a table instead, e.g. "
+            f"pandas.DataFrame({name}) or polars.DataFrame({name})."
+        )
+    if isinstance(X, Iterator | set | frozenset):
+        raise DataTypeError(
+            f"{name} is a {kind}, which has no fixed length or row order; pass its rows as a "
+            f"list or an array, e.g. np.asarray(list({name}))."
+        )
+
+
+def check_column_labels(X: Any, *, name: str = "X") -> None:
+    """DataFrame column labels: any hashable (None included) is kept; duplicates are refused,
+    since a column could not be told from its namesake when the output is rebuilt."""
+    columns = getattr(X, "columns", None)
+    if columns is None or not nw.dependencies.is_pandas_dataframe(X):
+        return  # polars and pyarrow refuse duplicate names themselves
+    if columns.has_duplicates:
+        dup = list(dict.fromkeys(columns[columns.duplicated()].tolist()))
+        raise InvalidDataError(
+            f"{name} has duplicate column names {dup!r}; every column needs its own name. "
+            f"Rename them (e.g. {name}.columns = [...]) or drop the copies "
+            f"({name}.loc[:, ~{name}.columns.duplicated()])."
+        )
 
 
 def n_rows(X: Any) -> int:
@@ -83,6 +136,11 @@ def shape_2d(X: Any, *, name: str = "X") -> tuple[int, int]:
     else:
         arr = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
         shape = arr.shape
+    if len(shape) == 0:
+        raise InvalidDataError(
+            f"{name} must be 2-D (n_samples, n_features); got a single value ({X!r:.50}). "
+            "Pass a table: an array, a list of rows or a DataFrame."
+        )
     if len(shape) != 2:
         raise InvalidDataError(
             f"{name} must be 2-D (n_samples, n_features); got shape {shape}. "
@@ -108,18 +166,29 @@ def take_rows(X: Any, indices: np.ndarray) -> Any:
     return [X[i] for i in indices.tolist()]
 
 
-def target_to_numpy(y: Any) -> np.ndarray:
-    """Labels as a numpy array (1-D, or 2-D for indicators), without touching the caller's y."""
+def target_to_numpy(y: Any, *, name: str = "y") -> np.ndarray:
+    """Labels as a numpy array (1-D, or 2-D for indicators), without touching the caller's y.
+
+    One label-type rule for every container: text labels become an object array of the
+    caller's own values, so a list that mixes numbers and text (``[1, 1, "a"]``) is an object
+    array of those values, as the same labels in an object array or a Series are (numpy would
+    otherwise turn the numbers into text, and the classes would not be the caller's labels).
+    """
     if isinstance(y, np.ndarray):
         return y
     if is_series(y):
         return _series_to_numpy(y)
     if is_frame(y):
+        check_column_labels(y, name=name)
         return nw.from_native(y, eager_only=True).to_numpy()
     if sp.issparse(y):
         return y.toarray()
+    if not isinstance(y, list | tuple):
+        refuse_unsupported(y, name=name)
     arr = np.asarray(y)
     if arr.dtype.kind in "US":
+        if isinstance(y, list | tuple):
+            return np.asarray(y, dtype=object)
         return arr.astype(object)
     return arr
 
@@ -275,8 +344,23 @@ def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like
             name, np.concatenate([head, tail]), nw.Float64, backend=frame.implementation
         )
         replaced.append(_cast_series(full, col))
-    out = nw.to_native(frame.with_columns(replaced))
+    out = _set_columns(frame, columns, replaced)
     return relabel_tail(out, values.shape[0], like)
+
+
+def _set_columns(frame: Any, positions: list[int], series: list[Any]) -> Any:
+    """The native frame with the columns at ``positions`` replaced by ``series``.
+
+    pandas columns are set by position, so that any label (None, a tuple) is kept as it is;
+    narwhals' ``with_columns`` matches by name, and renames a column labelled None.
+    """
+    native = nw.to_native(frame)
+    if not nw.dependencies.is_pandas_dataframe(native):
+        return nw.to_native(frame.with_columns(series))
+    out = native.copy(deep=False)
+    for pos, col in zip(positions, series, strict=True):
+        out.isetitem(pos, nw.to_native(col).array)
+    return out
 
 
 def _cast_series(full: Any, original: Any) -> Any:
@@ -306,6 +390,11 @@ def _cast_series(full: Any, original: Any) -> Any:
     return full.cast(original.dtype)
 
 
+def _numpy_dtype(dtype: Any) -> np.dtype:
+    """The numpy dtype of a pandas dtype (``Int64`` gives int64)."""
+    return np.dtype(getattr(dtype, "numpy_dtype", dtype))
+
+
 def relabel_tail(X_res: Any, n_new: int, like: Any) -> Any:
     """Give the last ``n_new`` rows of a pandas object labels that cannot collide (see above)."""
     if n_new == 0 or not (
@@ -315,15 +404,21 @@ def relabel_tail(X_res: Any, n_new: int, like: Any) -> Any:
     import pandas as pd
 
     index = like.index
-    if pd.api.types.is_integer_dtype(index.dtype):
-        start = int(index.max()) + 1 if len(index) else 0
-        new = pd.RangeIndex(start, start + n_new)
+    integer = pd.api.types.is_integer_dtype(index.dtype)
+    start = int(index.max()) + 1 if integer and len(index) else 0
+    if integer and start + n_new - 1 <= np.iinfo(_numpy_dtype(index.dtype)).max:
+        new = pd.Index(np.arange(start, start + n_new, dtype=_numpy_dtype(index.dtype)))
     else:
+        first_level = index.get_level_values(0) if isinstance(index, pd.MultiIndex) else index
         prefix = "synthetic_"
-        existing = set(index.astype(str))
+        existing = set(first_level.astype(str))
         while any(label.startswith(prefix) for label in existing):
             prefix = "_" + prefix
-        new = pd.Index([f"{prefix}{i}" for i in range(n_new)], dtype=object)
+        labels = [f"{prefix}{i}" for i in range(n_new)]
+        if isinstance(index, pd.MultiIndex):
+            new = pd.MultiIndex.from_tuples([(label,) * index.nlevels for label in labels])
+        else:
+            new = pd.Index(labels, dtype=object)
     head = X_res.index[: len(X_res) - n_new]
     X_res.index = head.append(new)
     return X_res
@@ -358,7 +453,7 @@ def copy_tail_columns(X_res: Any, X: Any, sources: Any) -> Any:
                 [frame[:n_head].select(nw.col(name)), origin[src].select(nw.col(name))]
             )
             columns.append(_positional(both.get_column(name), frame))
-        return nw.to_native(frame.with_columns(columns))
+        return _set_columns(frame, list(sources), columns)
     out = [list(row) for row in X_res]
     for pos, src in sources.items():
         for i, r in enumerate(src.tolist()):
@@ -465,15 +560,29 @@ def interpolate_tail(
 
     ``X_res`` ends with copies of the first parents (numpy, float dtype); row ``i`` of the tail
     becomes ``tail_i + steps[i] * (X[partners[i]] - tail_i)``, computed in chunks so that no
-    copy of the new rows is ever made.
+    copy of the new rows is ever made. Where the difference of two rows could overflow (values
+    near 1e308 of opposite signs), a chunk is computed as ``(1 - step) * tail + step * partner``
+    instead: the same point, and always finite.
     """
     n_new = len(steps)
     tail = X_res[X_res.shape[0] - n_new :]
     chunk = max(1, (1 << 16) // max(X_res.shape[1], 1))  # temporaries of about 0.5 MiB
+    limit = float(np.finfo(X_res.dtype).max) / 2
     for start in range(0, n_new, chunk):
         stop = min(start + chunk, n_new)
         part = tail[start:stop]
-        delta = X[partners[start:stop]] - part
-        delta *= steps[start:stop, None].astype(X_res.dtype, copy=False)
-        part += delta
+        other = X[partners[start:stop]].astype(X_res.dtype, copy=False)
+        step = steps[start:stop, None].astype(X_res.dtype, copy=False)
+        if other.size and _largest(part) + _largest(other) >= limit:
+            part *= 1 - step
+            other *= step
+        else:
+            other -= part
+            other *= step
+        part += other
     return X_res
+
+
+def _largest(values: np.ndarray) -> float:
+    """The largest absolute value, from two reductions and no temporary array."""
+    return max(float(values.max()), -float(values.min()))

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._containers import as_supported, n_rows, shape_2d, target_to_numpy
+from ._numeric import check_weights
 from .exceptions import InvalidDataError
 
 __all__ = ["EncodedTarget", "check_generator", "check_sample_weight", "encode_target"]
@@ -80,7 +81,7 @@ def check_X_y(X: Any, y: Any) -> tuple[Any, Any, int, np.ndarray]:
             "This sampler requires y to be passed, but the target y is None: "
             "pass the class label of every row of X."
         )
-    X, y = as_supported(X), as_supported(y)
+    X, y = as_supported(X), as_supported(y, name="y")
     n_samples, n_features = shape_2d(X)
     if n_features == 0:
         raise InvalidDataError(
@@ -135,7 +136,8 @@ def encode_target(y: np.ndarray) -> EncodedTarget:
         kinds = sorted({type(v).__name__ for v in labels[:1000]})
         raise InvalidDataError(
             f"y mixes label types that cannot be compared ({', '.join(kinds)}). "
-            "Use one type for every label, e.g. y.astype(str)."
+            "Use one type for every label, e.g. y.astype(str) for an array or Series, "
+            "[str(v) for v in y] for a list."
         ) from exc
     return EncodedTarget(classes.tolist(), codes.reshape(-1).astype(np.intp), counts, labels)
 
@@ -187,8 +189,9 @@ def _check_not_continuous(labels: np.ndarray) -> None:
     if fractional.size:
         first = int(fractional[0])
         raise InvalidDataError(
-            f"y looks continuous (target type 'continuous'): {fractional.size} of its "
-            f"{labels.size} values are not whole numbers, e.g. {labels[first]!r} at row {first}. "
+            f"Unknown label type 'continuous': {fractional.size} of the "
+            f"{labels.size} values of y are not whole numbers, e.g. "
+            f"{float(labels[first])!r} at row {first}. "
             "These samplers need class labels. For a numeric target with rare values, bin it "
             "into classes first (e.g. pandas.qcut(y, 10, labels=False)) or weight the rows "
             "with imbalance.weights instead."
@@ -210,16 +213,7 @@ def _check_no_missing(labels: np.ndarray) -> None:
 
 
 def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
-    """One finite, non-negative float weight per row, as a new array."""
-    w = np.array(target_to_numpy(sample_weight), dtype=np.float64)
-    if w.ndim != 1 or w.shape[0] != n_samples:
-        raise InvalidDataError(
-            f"sample_weight must hold one weight per row of X ({n_samples}); got shape {w.shape}."
-        )
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise InvalidDataError(
-            "sample_weight must be finite and non-negative; "
-            f"got min {np.nanmin(w) if w.size else 'n/a'} with "
-            f"{int((~np.isfinite(w)).sum())} non-finite."
-        )
-    return w
+    """One finite, non-negative float weight per row, not all zero, as a new array (the one
+    weight check, :func:`imbalance._numeric.check_weights`, for every entry point)."""
+    values = target_to_numpy(sample_weight, name="sample_weight")
+    return np.array(check_weights(values, "sample_weight", n=n_samples), dtype=np.float64)

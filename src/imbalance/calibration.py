@@ -30,6 +30,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._containers import target_to_numpy
+from ._numeric import check_probabilities, check_weights
 from ._validation import encode_target
 from .exceptions import InvalidDataError, InvalidParameterError
 
@@ -49,10 +50,12 @@ def _as_priors(priors: Any, classes: Any, name: str) -> np.ndarray:
         if missing:
             raise InvalidParameterError(f"{name} has no value for class(es) {missing!r}.")
         priors = [priors[c] for c in classes]
-    arr = np.asarray(priors, dtype=np.float64)
-    if arr.ndim != 1 or (arr <= 0).any() or not np.isfinite(arr).all():
+    arr = check_weights(priors, name, what_n="class", error=InvalidParameterError)
+    if (arr == 0).any():
         raise InvalidParameterError(
-            f"{name} must hold one positive number per class; got {arr.tolist()!r}."
+            f"{name} must hold one positive number per class; class at position "
+            f"{int(np.flatnonzero(arr == 0)[0])} has 0, and a class with prior 0 cannot be "
+            "corrected to or from. Drop that class's column, or give it a small positive prior."
         )
     return arr / arr.sum()
 
@@ -76,13 +79,21 @@ def correct_priors(
     -------
     proba_corrected : ndarray of the shape of ``proba``
 
+    Raises
+    ------
+    InvalidDataError
+        When ``proba`` holds a value outside ``[0, 1]`` or NaN, or a row of zeros (no class
+        has any probability, so no correction exists).
+    InvalidParameterError
+        When a prior is negative, zero, NaN or infinite.
+
     Examples
     --------
     >>> from imbalance.calibration import correct_priors
     >>> correct_priors([[0.5, 0.5]], training_priors=[0.5, 0.5], true_priors=[0.9, 0.1]).tolist()
     [[0.9, 0.1]]
     """
-    p = np.asarray(proba, dtype=np.float64)
+    p = check_probabilities(proba, "proba")
     binary = p.ndim == 1
     if binary:
         p = np.column_stack([1.0 - p, p])
@@ -95,7 +106,13 @@ def correct_priors(
         )
     weighted = p * (true / train)
     total = weighted.sum(axis=1, keepdims=True)
-    out = np.divide(weighted, total, out=np.full_like(weighted, np.nan), where=total > 0)
+    if not (total > 0).all():
+        row = int(np.flatnonzero(total[:, 0] <= 0)[0])
+        raise InvalidDataError(
+            f"proba row {row} is 0 for every class, so it has no probability to correct. "
+            "Pass predict_proba's output, whose rows sum to 1."
+        )
+    out: np.ndarray = np.minimum(weighted / total, 1.0)
     return out[:, 1] if binary else out
 
 
@@ -112,12 +129,16 @@ def correct_undersampling(proba: Any, beta: float) -> np.ndarray:
         raise InvalidParameterError(
             f"beta={beta!r} must be the fraction of negatives kept, in (0, 1]."
         )
-    p = np.asarray(proba, dtype=np.float64)
+    p = check_probabilities(proba, "proba")
     return beta * p / (beta * p - p + 1.0)
 
 
 def priors_from_counts(y: Any, sample_weight: Any = None) -> dict[Any, float]:
     """Class proportions of ``y`` (weighted by ``sample_weight`` when given).
+
+    ``sample_weight`` must be finite, non-negative and not all zero
+    (:class:`~imbalance.exceptions.InvalidDataError` otherwise). A class whose rows all weigh
+    0 gets the prior 0.
 
     Examples
     --------
@@ -129,7 +150,8 @@ def priors_from_counts(y: Any, sample_weight: Any = None) -> dict[Any, float]:
     if sample_weight is None:
         totals: np.ndarray = target.counts.astype(np.float64)
     else:
-        totals = np.bincount(target.codes, weights=np.asarray(sample_weight, dtype=np.float64))
+        w = check_weights(sample_weight, "sample_weight", n=target.codes.shape[0])
+        totals = np.bincount(target.codes, weights=w, minlength=len(target.classes))
     return dict(zip(target.classes, (totals / totals.sum()).tolist(), strict=True))
 
 

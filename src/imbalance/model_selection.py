@@ -17,7 +17,8 @@ from sklearn.base import clone
 from sklearn.model_selection import BaseCrossValidator, check_cv, cross_val_predict
 from sklearn.utils.multiclass import type_of_target
 
-from ._containers import n_rows, take_rows, target_to_numpy
+from ._containers import as_supported, n_rows, take_rows, target_to_numpy
+from ._validation import encode_target
 from .base import is_sampler
 from .exceptions import InvalidParameterError
 from .multilabel import MultilabelStratifiedKFold, multilabel_train_test_split
@@ -72,7 +73,9 @@ def resampled_splits(
         raise InvalidParameterError(
             f"sampler must have a fit_resample method; got {type(sampler).__name__}."
         )
+    X, y = as_supported(X), as_supported(y, name="y")
     y_arr = target_to_numpy(y)
+    encode_target(y_arr)  # the samplers' label rule, before any fold is made
     splitter = check_cv(cv, y_arr, classifier=True)
     placeholder = np.zeros((n_rows(X), 1))
     for train, val in splitter.split(placeholder, y_arr, groups):

@@ -100,6 +100,11 @@ _CALIBRATION_PAIRS = 200
 _CALIBRATION_BATCHES = 4
 _U32 = 2.0**-24
 _U64 = 2.0**-53
+# Squared distances stay far from float64's overflow and underflow while the largest absolute
+# value times sqrt(n_features) lies in this range; outside it, rows and queries are divided by
+# a power of two (exact, so the neighbour ranking is that of the unscaled data).
+_SAFE_TOP = 2.0**250
+_SAFE_BOTTOM = 2.0**-250
 
 
 class NeighborIndex:
@@ -178,9 +183,15 @@ class NeighborIndex:
         self : NeighborIndex
         """
         _check_backend(self.backend, self.n_jobs)
-        X = _as_float(X, "X")
+        X, top = _as_float(X, "X")
         self.n_samples_fit_, self.n_features_in_ = X.shape
         self.backend_ = _resolve_backend(self.backend, self.n_samples_fit_, X)
+        self._scale = _safe_scale(top, X.shape[1])
+        self._build(X if self._scale == 1.0 else X / self._scale)
+        return self
+
+    def _build(self, X: Any) -> None:
+        """Index rows already divided by ``self._scale``."""
         self._X = X
         self._center = None if sp.issparse(X) else X.mean(axis=0)
         Xc = X if self._center is None else X - self._center
@@ -189,7 +200,6 @@ class NeighborIndex:
         self._searcher = _make_searcher(self.backend_, Xc, self.n_jobs, self.random_state)
         self.algorithm_ = self._searcher.name
         self.recall_ = 1.0
-        return self
 
     def kneighbors(
         self,
@@ -233,6 +243,8 @@ class NeighborIndex:
         k = _check_n_neighbors(n_neighbors, self.n_samples_fit_ - (own is not None))
         Qc = queries if self._center is None else queries - self._center
         radius = _check_within(within, Qc.shape[0])
+        if radius is not None and self._scale != 1.0:
+            radius = radius / self._scale
         if isinstance(self._searcher, _ApproximateSearcher):
             cand, bound_d2 = self._searcher.search(Qc, k, own, within=radius)
         else:
@@ -247,7 +259,10 @@ class NeighborIndex:
         else:
             idx, d2 = self._refine(queries, Qc, cand, bound_d2, k, own)
         if return_distance:
-            return np.sqrt(d2), idx
+            if self._scale == 1.0:
+                return np.sqrt(d2), idx
+            with np.errstate(over="ignore"):  # a distance beyond float64's range is inf
+                return np.sqrt(d2) * self._scale, idx
         return idx
 
     def _queries(self, X: Any, rows: Any) -> tuple[Any, np.ndarray | None]:
@@ -257,13 +272,17 @@ class NeighborIndex:
                     "NeighborIndex.kneighbors takes query points X or indexed rows, not both; "
                     "pass rows=None with X, or X=None with rows."
                 )
-            Q = _as_float(X, "X")
+            Q, top = _as_float(X, "X")
             if Q.shape[1] != self.n_features_in_:
                 raise InvalidDataError(
                     f"the queries have {Q.shape[1]} features, the index {self.n_features_in_}; "
                     "query with points of the same width as the indexed rows."
                 )
-            return Q, None
+            scale = _safe_scale(top, Q.shape[1])
+            if scale > self._scale:  # queries far larger than the rows: index again, coarser
+                self._build(self._X * (self._scale / scale))
+                self._scale = scale
+            return (Q if self._scale == 1.0 else Q / self._scale), None
         own = np.arange(self.n_samples_fit_) if rows is None else np.asarray(rows, dtype=np.intp)
         return self._X[own], own
 
@@ -369,10 +388,13 @@ def mean_distance(X: Any) -> float:
     >>> mean_distance(np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]]))
     3.333...
     """
-    X = _as_float(X, "X")
+    X, top = _as_float(X, "X")
     n = X.shape[0]
     if n < 2:
         return 0.0
+    scale = _safe_scale(top, X.shape[1])
+    if scale != 1.0:
+        return mean_distance(X / scale) * scale
     Xc = X if sp.issparse(X) else X - X.mean(axis=0)
     x2 = _row_norms(Xc) ** 2
     total = 0.0
@@ -401,7 +423,8 @@ def _check_backend(backend: Any, n_jobs: Any) -> None:
         raise InvalidParameterError(f"n_jobs must be None, -1 or a positive int; got {n_jobs!r}.")
 
 
-def _as_float(X: Any, name: str) -> Any:
+def _as_float(X: Any, name: str) -> tuple[Any, float]:
+    """X as float64 (CSR when sparse), and its largest absolute value; refuses NaN and inf."""
     if sp.issparse(X):
         X = sp.csr_matrix(X, dtype=np.float64)
         data = X.data
@@ -410,12 +433,24 @@ def _as_float(X: Any, name: str) -> Any:
         data = X
     if X.ndim != 2:
         raise InvalidDataError(f"{name} must be 2-D for a neighbour search; got shape {X.shape}.")
-    if not np.isfinite(data).all():
+    # two passes and no temporary array; NaN or inf anywhere makes one of them non-finite
+    high, low = float(data.max(initial=0.0)), float(data.min(initial=0.0))
+    if not (np.isfinite(high) and np.isfinite(low)):
         raise InvalidDataError(
             f"{name} holds NaN or infinite values; distances need finite numbers. "
             "Impute or drop them first."
         )
-    return X
+    return X, max(high, -low)
+
+
+def _safe_scale(top: float, n_features: int) -> float:
+    """1.0, or the power of two to divide by so that squared distances neither overflow nor
+    underflow float64 (values near 1e308, or near 1e-300). Dividing by a power of two is exact
+    (short of the subnormal range), so neighbours are those of the unscaled rows."""
+    root = float(np.sqrt(max(n_features, 1)))
+    if top == 0.0 or _SAFE_BOTTOM / root <= top <= _SAFE_TOP / root:
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(top)[1]) - 1))  # the rows then lie within [-2, 2]
 
 
 def _check_n_neighbors(n_neighbors: Any, available: int) -> int:

@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ._containers import target_to_numpy
+from ._numeric import check_class_weight
 from ._strategy import resolve_sampling_strategy
 from ._typing import SamplingKind, SamplingStrategy
 from ._validation import encode_target
@@ -179,7 +180,8 @@ def sample_weights(
     scheme, beta
         As in :func:`class_weights`; ignored when ``class_weight`` is given.
     class_weight : dict of {class_label: float}, default=None
-        Explicit weights; every class of ``y`` must be present.
+        Explicit weights; every class of ``y`` must be present, every weight finite and
+        ``>= 0``, and not all of them 0.
 
     Returns
     -------
@@ -195,14 +197,21 @@ def sample_weights(
     if class_weight is None:
         per_class = weights_from_counts(target.counts, scheme=scheme, beta=beta)
     else:
+        class_weight = check_class_weight(class_weight)
         missing = [c for c in target.classes if c not in class_weight]
         if missing:
             raise InvalidParameterError(
                 f"class_weight has no weight for class(es) {', '.join(map(repr, missing))} of y; "
                 "give one for every class."
             )
-        per_class = np.array([float(class_weight[c]) for c in target.classes])
-    return per_class[target.codes]
+        per_class = np.array([class_weight[c] for c in target.classes])
+    out: np.ndarray = per_class[target.codes]
+    if not (out > 0).any():
+        raise InvalidParameterError(
+            "class_weight gives weight 0 to every class of y, so every row weighs 0; give at "
+            "least one class of y a positive weight."
+        )
+    return out
 
 
 def strategy_weights(

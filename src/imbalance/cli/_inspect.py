@@ -12,12 +12,20 @@ __all__ = ["inspect_table"]
 def inspect_table(X: Any, y: Any, *, cv: int = 5, k_neighbors: int = 5) -> dict[str, Any]:
     """Class counts, imbalance ratio and warnings for a feature table and its target.
 
-    Warnings: a class smaller than ``k_neighbors + 1`` (too small for SMOTE), a class with fewer
-    rows than ``cv`` (missing from some validation folds), constant columns, columns with
-    missing values, and columns that predict the target almost perfectly on their own (a leak).
+    Warnings: a target with fewer than two classes (nothing to classify: its imbalance ratio is
+    ``None``, undefined), a class smaller than ``k_neighbors + 1`` (too small for SMOTE), a class
+    with fewer rows than ``cv`` (missing from some validation folds), constant columns, columns
+    with missing values, and columns that predict the target almost perfectly on their own (a
+    leak).
     """
     counts = y.value_counts().sort_values(ascending=False)
     warnings = []
+    if len(counts) < 2:
+        held = f"one class ({_plain(counts.index[0])!r})" if len(counts) else "no class"
+        warnings.append(
+            f"the target holds {held}: there is nothing to balance and no classifier can be "
+            "trained. Check --target, and that no filter removed the other classes."
+        )
     for label, n in counts.items():
         if n < k_neighbors + 1:
             warnings.append(
@@ -47,9 +55,7 @@ def inspect_table(X: Any, y: Any, *, cv: int = 5, k_neighbors: int = 5) -> dict[
         "n_rows": len(y),
         "n_features": int(X.shape[1]),
         "class_counts": [[_plain(label), int(n)] for label, n in counts.items()],
-        "imbalance_ratio": float(counts.iloc[0] / counts.iloc[-1])
-        if len(counts) > 1
-        else float("inf"),
+        "imbalance_ratio": float(counts.iloc[0] / counts.iloc[-1]) if len(counts) > 1 else None,
         "warnings": warnings,
     }
 

@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--cv", type=int, default=5, help="folds you plan to use (default 5)")
     inspect.add_argument("--k-neighbors", type=int, default=5, help="SMOTE's k (default 5)")
     inspect.add_argument("--json", dest="json_out", action="store_true", help="print JSON")
+    inspect.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when there is any warning (for scripts and CI)",
+    )
     inspect.set_defaults(run=_run_inspect)
 
     resample = sub.add_parser(
@@ -200,18 +205,25 @@ def _run_inspect(args: argparse.Namespace) -> int:
 
     X, y = split_target(read_table(args.data), args.target, Path(args.data).name)
     report = inspect_table(X, y, cv=args.cv, k_neighbors=args.k_neighbors)
+    status = 1 if args.strict and report["warnings"] else 0
     if args.json_out:
-        print(json.dumps(report, indent=2, default=str))
-        return 0
-    console = _console()
-    counts = ", ".join(f"{label}: {n}" for label, n in report["class_counts"])
-    console.print(f"{report['n_rows']} rows, {report['n_features']} features")
-    console.print(f"classes: {counts}; imbalance ratio {report['imbalance_ratio']:.1f}")
-    for warning in report["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
-    if not report["warnings"]:
-        console.print("no warnings")
-    return 0
+        from ..report._result import dumps_json
+
+        print(dumps_json(report))
+    else:
+        console = _console()
+        counts = ", ".join(f"{label}: {n}" for label, n in report["class_counts"])
+        ratio = report["imbalance_ratio"]
+        shown = "undefined (fewer than two classes)" if ratio is None else f"{ratio:.1f}"
+        console.print(f"{report['n_rows']} rows, {report['n_features']} features")
+        console.print(f"classes: {counts}; imbalance ratio {shown}", markup=False)
+        for warning in report["warnings"]:
+            console.print(f"[yellow]warning:[/yellow] {warning}")
+        if not report["warnings"]:
+            console.print("no warnings")
+    if status:
+        _fail(f"{len(report['warnings'])} warning(s) with --strict.")
+    return status
 
 
 def _parse_strategy(text: str, y: Any) -> Any:

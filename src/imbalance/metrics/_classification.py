@@ -10,10 +10,10 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.metrics import multilabel_confusion_matrix
 from sklearn.utils import check_consistent_length
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
+from .._numeric import check_weights
 from ..exceptions import InvalidDataError, InvalidParameterError
 
 __all__ = [
@@ -62,6 +62,36 @@ def _check_average(average: Any, allowed: tuple[Any, ...] = _AVERAGES) -> None:
     if average not in allowed:
         names = ", ".join(repr(a) for a in allowed)
         raise InvalidParameterError(f"average={average!r} is not supported; use one of {names}.")
+
+
+def _confusion(
+    y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray, sample_weight: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``tn, fp, fn, tp`` of each label (one against the rest), weighted.
+
+    ``tp``, ``fp`` and ``fn`` are sums of weights, never differences, so they are never
+    negative; ``tn`` is exactly 0 when no row of positive weight is a true negative (the
+    difference ``total - tp - fp - fn`` would leave a rounding error, negative or positive, that
+    turns an undefined specificity into 1.0 or a NaN G-mean).
+    """
+    w = None
+    if sample_weight is not None:
+        w = check_weights(sample_weight, "sample_weight", n=y_true.shape[0])
+    classes = np.unique(np.concatenate([y_true, y_pred, labels]))
+    t, p = np.searchsorted(classes, y_true), np.searchsorted(classes, y_pred)
+    hit, k = t == p, classes.size
+
+    def total(codes: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        weights = None if w is None else w[keep]
+        return np.bincount(codes[keep], weights=weights, minlength=k)
+
+    tp, fn, fp = total(t, hit), total(t, ~hit), total(p, ~hit)
+    live = np.ones(t.shape[0], dtype=bool) if w is None else w > 0
+    involved = np.bincount(t[live], minlength=k) + np.bincount(p[live & ~hit], minlength=k)
+    rest = (y_true.shape[0] if w is None else w.sum()) - (tp + fp + fn)
+    tn = np.where(involved == live.sum(), 0, np.maximum(rest, 0))
+    idx = np.searchsorted(classes, labels)
+    return tn[idx], fp[idx], fn[idx], tp[idx]
 
 
 def _divide(num: np.ndarray, den: np.ndarray, what: str, zero_division: ZeroDivision) -> np.ndarray:
@@ -172,8 +202,7 @@ def sensitivity_specificity_support(
             stacklevel=2,
         )
     labels = present if labels is None else np.asarray(labels)
-    mcm = multilabel_confusion_matrix(y_true, y_pred, sample_weight=sample_weight, labels=labels)
-    tn, fp, fn, tp = mcm[:, 0, 0], mcm[:, 0, 1], mcm[:, 1, 0], mcm[:, 1, 1]
+    tn, fp, fn, tp = _confusion(y_true, y_pred, labels, sample_weight)
     support = tp + fn
     if average == "micro":
         tn, fp, fn, tp = (a.sum(keepdims=True) for a in (tn, fp, fn, tp))
@@ -450,8 +479,9 @@ def macro_averaged_mean_absolute_error(
     0.1667
     """
     _, y_true, y_pred = _check_targets(y_true, y_pred)
-    weights = np.ones(len(y_true)) if sample_weight is None else np.ravel(sample_weight)
-    check_consistent_length(y_true, weights)
+    weights = np.ones(len(y_true))
+    if sample_weight is not None:
+        weights = check_weights(sample_weight, "sample_weight", n=len(y_true))
     try:
         errors = np.abs(y_true.astype(np.float64) - y_pred.astype(np.float64))
     except (TypeError, ValueError) as exc:
@@ -459,7 +489,10 @@ def macro_averaged_mean_absolute_error(
             "macro_averaged_mean_absolute_error needs numeric (ordinal) labels; got "
             f"{y_true.dtype} and {y_pred.dtype}. Encode the grades as numbers first."
         ) from exc
+    # A class whose rows all weigh 0 is absent from the weighted data: it is left out.
     per_class = [
-        np.average(errors[y_true == c], weights=weights[y_true == c]) for c in np.unique(y_true)
+        np.average(errors[rows], weights=weights[rows])
+        for rows in (y_true == c for c in np.unique(y_true))
+        if weights[rows].sum() > 0
     ]
     return float(np.mean(per_class))

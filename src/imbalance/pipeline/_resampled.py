@@ -129,7 +129,14 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             raise InvalidParameterError(
                 f"estimator must have a fit method; got {type(self.estimator).__name__}."
             )
-        X, y = as_supported(X), as_supported(y)
+        if self.prior_correction and not hasattr(self.estimator, "predict_proba"):
+            raise InvalidParameterError(
+                f"prior_correction=True corrects predicted probabilities, but the estimator "
+                f"{type(self.estimator).__name__} has no predict_proba. Use an estimator that "
+                "has one (or wrap it: CalibratedClassifierCV(estimator, ensemble=False)), "
+                "or set prior_correction=False."
+            )
+        X, y = as_supported(X), as_supported(y, name="y")
         n_samples = n_rows(X)
         check_per_row_params(fit_params, n_samples, f"the sampler {type(self.sampler).__name__}")
         w = None if sample_weight is None else check_sample_weight(sample_weight, n_samples)
@@ -145,6 +152,8 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             source = self.sampler_ if hasattr(self.sampler_, attr) else self.estimator_
             if hasattr(source, attr):
                 setattr(self, attr, getattr(source, attr))
+            elif attr in vars(self):  # from an earlier fit on other data
+                delattr(self, attr)
         return self
 
     @property

@@ -10,7 +10,27 @@ from typing import Any
 
 from ._metrics import HIGHER_IS_BETTER, METRICS
 
-__all__ = ["ComparisonResult", "recommend"]
+__all__ = ["ComparisonResult", "dumps_json", "recommend"]
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (JSON's null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def dumps_json(data: Any) -> str:
+    """Strict JSON text (RFC 8259): an undefined number (NaN, infinity) becomes ``null``.
+
+    Python's ``json`` writes ``NaN`` and ``Infinity`` by default, which JSON parsers other than
+    Python's reject.
+    """
+    return json.dumps(_json_safe(data), indent=2, default=str, allow_nan=False)
 
 
 @dataclass
@@ -65,8 +85,9 @@ class ComparisonResult:
         return {**asdict(self), "summary": self.summary()}
 
     def to_json(self, path: str | Path | None = None) -> str:
-        """The result as JSON text; written to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=2)
+        """The result as strict JSON text (an undefined number is ``null``); written to ``path``
+        when given."""
+        text = dumps_json(self.to_dict())
         if path is not None:
             Path(path).write_text(text)
         return text

@@ -12,7 +12,7 @@ from torch import Tensor
 
 from .._typing import Reduction
 from ._fused import FusedLoss, shifted_cross_entropy_kernel, wants_compiled
-from ._loss_common import check_index_range, opmath_dtype, reduction_scale
+from ._loss_common import opmath_dtype, reduction_scale
 
 
 def fused_cross_entropy(
@@ -32,7 +32,8 @@ def fused_cross_entropy(
     ``None`` means the fused path does not apply here (small input, no compiler, or a weight
     that needs a gradient): the caller computes the loss its own way. ``'mean'`` divides by the
     summed ``weight`` of the kept targets (``mean_by_weight``, as ``cross_entropy``) or by their
-    number. ``logits`` are ``(N, C, *)``, ``target`` ``(N, *)`` integer indices.
+    number. ``logits`` are ``(N, C, *)``, ``target`` ``(N, *)`` integer indices, already
+    checked by the caller (:func:`._loss_common.split_target`).
     """
     if not wants_compiled(logits.numel(), logits.device):
         return None
@@ -44,7 +45,6 @@ def fused_cross_entropy(
     y = target.reshape(-1)
     valid = y != ignore_index
     y_safe = torch.where(valid, y, torch.zeros((), dtype=y.dtype, device=y.device))
-    check_index_range(y_safe, n_classes)
     a = None if weight is None else weight.to(device=logits.device, dtype=acc)
     kept = (a[y_safe] * valid).sum() if a is not None and mean_by_weight else valid.sum()
     scale = reduction_scale(reduction, kept, acc)

@@ -10,8 +10,10 @@ from .._typing import Reduction
 from ._fused import FusedLoss
 from ._loss_common import (
     apply_scale,
+    check_element_weight,
     check_logits,
     check_mask,
+    check_probability_target,
     check_real,
     check_reduction,
     check_same_shape,
@@ -97,14 +99,17 @@ def asymmetric_loss(
     check_logits(logits, owner)
     check_same_shape(logits, target, owner)
     m = None if mask is None else check_mask(mask, logits, owner)
+    t = target if m is None else target.masked_fill(~m, 0)
+    check_probability_target(t, owner)
     acc = opmath_dtype(logits.dtype)
     w = None if weight is None else weight.to(device=logits.device, dtype=acc)
+    if w is not None:
+        check_element_weight(w, owner)
     scale = elementwise_scale(logits, m, reduction)
     if target.requires_grad or (w is not None and w.requires_grad):
         loss = asymmetric_reference(logits, target, w, m, gamma_pos, gamma_neg, clip)
         return apply_scale(loss, scale).to(logits.dtype)
     w_eff = w if m is None else (m.to(acc) if w is None else w * m)
-    t = target if m is None else target.masked_fill(~m, 0)
     gammas = torch.tensor([gamma_pos, gamma_neg], dtype=acc, device=logits.device)
     return FusedLoss.apply(asymmetric_kernel, logits, t, w_eff, gammas, clip, scale)
 

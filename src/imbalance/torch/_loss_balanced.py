@@ -20,6 +20,7 @@ from ._fused_ce import fused_cross_entropy
 from ._loss_common import (
     as_class_tensor,
     check_batched,
+    check_class_weights,
     check_counts,
     check_int,
     check_logits,
@@ -147,7 +148,7 @@ def class_balanced_weighted(
     """:func:`class_balanced_loss` with the class weights given (checked arguments)."""
     check_n_classes(class_weight, logits, owner)
     w = class_weight.to(device=logits.device, dtype=opmath_dtype(logits.dtype))
-    is_index = split_target(logits, target, owner)
+    is_index = split_target(logits, target, owner, ignore_index)
     if loss_type == "softmax":
         return _weighted_ce(logits, target, w, is_index, ignore_index, reduction)
     focal_gamma = gamma if loss_type == "focal" else 0.0
@@ -314,7 +315,7 @@ def ldam_with_margins(
     owner: str,
 ) -> Tensor:
     """:func:`ldam_loss` with the margins given (checked arguments)."""
-    if not split_target(logits, target, owner):
+    if not split_target(logits, target, owner, ignore_index):
         raise InvalidDataError(
             f"{owner} needs class indices as target (the logits' shape without dim 1); got "
             f"per-class values of shape {tuple(target.shape)}."
@@ -325,6 +326,7 @@ def ldam_with_margins(
     w = None
     if weight is not None:
         w = as_class_tensor(weight, "weight", owner, n_classes=logits.shape[1], like=logits)
+        check_class_weights(w, "weight", owner)
     fused = fused_cross_entropy(
         logits,
         target,
@@ -534,12 +536,13 @@ def offset_cross_entropy(
 ) -> Tensor:
     """Cross-entropy of ``logits + offsets`` (offsets along the class dimension)."""
     check_n_classes(offsets, logits, owner)
-    is_index = split_target(logits, target, owner) if logits.ndim >= 2 else True
+    is_index = split_target(logits, target, owner, ignore_index)
     acc = opmath_dtype(logits.dtype)
     shift = offsets.to(device=logits.device, dtype=acc)
     w = None
     if weight is not None:
         w = as_class_tensor(weight, "weight", owner, n_classes=shift.shape[0], like=logits)
+        check_class_weights(w, "weight", owner)
     if is_index and logits.ndim >= 2:
         fused = fused_cross_entropy(
             logits, target, weight=w, shift=shift, ignore_index=ignore_index, reduction=reduction

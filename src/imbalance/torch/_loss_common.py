@@ -113,6 +113,27 @@ def as_class_tensor(
     return tensor
 
 
+def check_class_weights(a: Tensor, name: str, owner: str, upper: float | None = None) -> Tensor:
+    """Per-class weights of a loss: finite, ``>= 0`` (``<= upper``) and, without ``upper``,
+    not all 0 (``'mean'`` divides by the weights of the targets). Checked where that costs no
+    device sync (CPU tensors outside torch.compile), as :func:`check_target_range`."""
+    if a.device.type == "cpu" and a.numel() and not torch.compiler.is_compiling():
+        bad = ~torch.isfinite(a) | (a < 0) | ((a > upper) if upper is not None else False)
+        if bool(bad.any()):
+            where = int(bad.nonzero()[0, 0])
+            allowed = f"in [0, {upper:g}]" if upper is not None else "finite and >= 0"
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {owner} must hold values {allowed}; class {where} "
+                f"has {a[where].item()!r}."
+            )
+        if upper is None and not bool((a > 0).any()):
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {owner} is 0 for every class, so every target "
+                "weighs 0 and 'mean' is 0 / 0; give at least one class a positive weight."
+            )
+    return a
+
+
 def check_counts(class_counts: Any, owner: str) -> np.ndarray:
     """``class_counts`` as a float64 array of positive finite counts."""
     if isinstance(class_counts, Tensor):
@@ -185,18 +206,21 @@ def class_view(values: Tensor, ndim: int) -> Tensor:
     return values.view((1, -1) + (1,) * (ndim - 2)) if ndim >= 2 else values
 
 
-def split_target(logits: Tensor, target: Tensor, owner: str) -> bool:
-    """Whether ``target`` holds class indices (``True``) or per-class values (``False``).
+def split_target(logits: Tensor, target: Tensor, owner: str, ignore_index: int) -> bool:
+    """The one target check of the softmax losses; ``True`` for class indices.
 
-    Class indices have the logits' shape without the class dimension (dim 1) and an integer
-    dtype; per-class targets (probabilities, indicators) have the logits' exact shape.
+    Class indices have the logits' shape without the class dimension (dim 1), an integer dtype
+    and values in ``[0, C)`` or ``ignore_index``; per-class targets (probabilities, indicators)
+    have the logits' exact shape, a real or bool dtype and values in ``[0, 1]``. The values are
+    checked by :func:`check_target_range`.
     """
     if not isinstance(target, Tensor):
         raise InvalidDataError(
             f"{owner} needs target as a torch.Tensor; got {type(target).__name__}. "
             "Use torch.as_tensor(target)."
         )
-    if target.shape == logits.shape and logits.ndim >= 2:
+    if target.shape == logits.shape and logits.ndim >= 1:
+        check_probability_target(target, owner)
         return False
     index_shape = logits.shape[:1] + logits.shape[2:] if logits.ndim >= 2 else torch.Size([])
     if target.shape != index_shape:
@@ -210,7 +234,82 @@ def split_target(logits: Tensor, target: Tensor, owner: str) -> bool:
             f"{owner} got target of shape {tuple(target.shape)} and dtype {target.dtype}: class "
             "indices must be an integer tensor (use target.long())."
         )
+    n_classes = logits.shape[1] if logits.ndim >= 2 else logits.shape[0]
+    kept = target[target != ignore_index] if _checkable(target) else target[:0]
+    check_target_range(
+        kept,
+        owner,
+        low=0,
+        high=n_classes - 1,
+        what=f"class indices in [0, {n_classes}) (the {n_classes} classes of the logits)",
+        fix=f"Check the labels, or mark rows to skip with ignore_index={ignore_index}.",
+        label="class index ",
+    )
     return True
+
+
+def check_probability_target(target: Tensor, owner: str) -> None:
+    """The one target check of the per-element losses: real or bool, values in ``[0, 1]``."""
+    if target.is_complex():
+        raise InvalidDataError(
+            f"{owner} needs a real target (probabilities or 0/1 labels); got dtype "
+            f"{target.dtype}. Pass target.real or target.abs()."
+        )
+    check_target_range(
+        target,
+        owner,
+        low=0,
+        high=1,
+        what="target values in [0, 1] (0/1 labels or probabilities)",
+        fix="Rescale soft targets to [0, 1], and mark unknown labels with mask= instead of "
+        "NaN or -1.",
+    )
+
+
+def _checkable(values: Tensor) -> bool:
+    """Whether a value check is free of a device sync: a CPU tensor outside torch.compile."""
+    return values.device.type == "cpu" and values.numel() > 0 and not torch.compiler.is_compiling()
+
+
+def check_target_range(
+    values: Tensor,
+    owner: str,
+    *,
+    low: float,
+    high: float,
+    what: str,
+    fix: str,
+    name: str = "the target",
+    label: str = "",
+) -> None:
+    """Raise unless ``low <= values <= high`` (NaN fails): one ``aminmax`` pass.
+
+    The value checks of every loss input go through here. They run on CPU tensors only: on
+    an accelerator reading the result back would cost a device sync per call, so there the
+    values are trusted (out-of-range class indices then fail in torch's own kernels). Inside
+    :func:`torch.compile` they are skipped too.
+    """
+    if values.dtype == torch.bool or not _checkable(values):
+        return
+    lo_t, hi_t = torch.aminmax(values.detach())
+    lo, hi = lo_t.item(), hi_t.item()
+    if lo >= low and hi <= high and math.isfinite(lo) and math.isfinite(hi):
+        return
+    bad = lo if not (lo >= low and math.isfinite(lo)) else hi
+    raise InvalidDataError(f"{owner} needs {what}; {name} holds {label}{bad!r}. {fix}")
+
+
+def check_element_weight(weight: Tensor, owner: str, name: str = "weight") -> None:
+    """Per-element or per-label weights of a loss: finite and ``>= 0`` (see above)."""
+    check_target_range(
+        weight,
+        owner,
+        low=0,
+        high=math.inf,
+        what=f"{name} finite and >= 0",
+        fix="Give elements to skip weight 0, or leave them out with mask=.",
+        name=name,
+    )
 
 
 def check_batched(logits: Tensor, owner: str) -> None:
@@ -266,15 +365,3 @@ def check_mask(mask: Tensor, logits: Tensor, owner: str) -> Tensor:
             f"logits' shape {tuple(logits.shape)}."
         ) from exc
     return mask.to(logits.device)
-
-
-def check_index_range(y: Tensor, n_classes: int) -> None:
-    """Out-of-range class indices fail with a clear message (checked on CPU, no device sync)."""
-    if y.device.type == "cpu" and y.numel() and not torch.compiler.is_compiling():
-        low, high = int(y.min()), int(y.max())
-        if low < 0 or high >= n_classes:
-            bad = low if low < 0 else high
-            raise InvalidDataError(
-                f"target holds class index {bad}, outside [0, {n_classes}) for logits with "
-                f"{n_classes} classes. Check the labels, or mark rows with ignore_index."
-            )

@@ -15,7 +15,6 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .._typing import Reduction
-from ..exceptions import InvalidParameterError
 from ._fused import (
     FusedLoss,
     sigmoid_focal_kernel,
@@ -25,10 +24,12 @@ from ._fused import (
 from ._loss_common import (
     apply_scale,
     as_class_tensor,
-    check_index_range,
+    check_class_weights,
+    check_element_weight,
     check_int,
     check_logits,
     check_mask,
+    check_probability_target,
     check_real,
     check_reduction,
     check_same_shape,
@@ -66,7 +67,8 @@ def sigmoid_focal_loss(
     :func:`torch.nn.functional.binary_cross_entropy_with_logits`, loss and gradient. It is linear
     in ``t``, so soft targets give the expected loss under the target distribution. Computed from
     ``logsigmoid``: the loss and its gradient are finite for every logit and every ``gamma >= 0``,
-    also in float16 and bfloat16 (which run their maths in float32).
+    also in float16 and bfloat16 (which run their maths in float32; a float16 loss above 65504
+    is ``inf``, see :mod:`imbalance.torch.functional`).
 
     Parameters
     ----------
@@ -124,10 +126,14 @@ def sigmoid_focal_loss(
     gamma = check_real(gamma, "gamma", owner)
     check_logits(logits, owner)
     check_same_shape(logits, target, owner)
+    m = None if mask is None else check_mask(mask, logits, owner)
+    t = target if m is None else target.masked_fill(~m, 0)
+    check_probability_target(t, owner)
     a_pos, a_neg = _sigmoid_alphas(alpha, pos_weight, logits, owner)
     acc = opmath_dtype(logits.dtype)
     w = None if weight is None else weight.to(device=logits.device, dtype=acc)
-    m = None if mask is None else check_mask(mask, logits, owner)
+    if w is not None:
+        check_element_weight(w, owner)
     scale = elementwise_scale(logits, m, reduction)
     g = torch.tensor(gamma, dtype=acc, device=logits.device)
     aux = (target, a_pos, a_neg, w)
@@ -135,7 +141,6 @@ def sigmoid_focal_loss(
         loss = sigmoid_focal_reference(logits, target, a_pos, a_neg, w, m, gamma)
         return apply_scale(loss, scale).to(logits.dtype)
     w_eff = w if m is None else (m.to(acc) if w is None else w * m)
-    t = target if m is None else target.masked_fill(~m, 0)
     return FusedLoss.apply(sigmoid_focal_kernel, logits, t, a_pos, a_neg, w_eff, g, scale)
 
 
@@ -247,12 +252,12 @@ def softmax_focal_loss(
             reduction=reduction,
         )
         return loss.squeeze(0)
-    is_index = split_target(logits, target, owner)
+    is_index = split_target(logits, target, owner, ignore_index)
     n_classes = logits.shape[1]
     a = None
     if alpha is not None:
         a = as_class_tensor(alpha, "alpha", owner, n_classes=n_classes, like=logits)
-        _check_alpha(a, owner)
+        check_class_weights(a, "alpha", owner)
     z = logits.movedim(1, -1).reshape(-1, n_classes)
     out_shape = logits.shape[:1] + logits.shape[2:]
     if is_index:
@@ -279,7 +284,6 @@ def _softmax_index(
     n_classes = z.shape[1]
     valid = y != ignore_index
     y_safe = torch.where(valid, y, torch.zeros((), dtype=y.dtype, device=y.device))
-    check_index_range(y_safe, n_classes)
     kept = valid.sum() if a is None else (a[y_safe] * valid).sum()
     scale = reduction_scale(reduction, kept, opmath_dtype(z.dtype))
     if smoothing == 0.0:
@@ -339,8 +343,9 @@ def _sigmoid_alphas(
         a_neg = torch.tensor(1.0 - value, dtype=acc, device=logits.device)
     else:
         n_labels = logits.shape[-1] if logits.ndim else 1
-        a_pos = _check_alpha(
+        a_pos = check_class_weights(
             as_class_tensor(alpha, "alpha", owner, n_classes=n_labels, like=logits),
+            "alpha",
             owner,
             upper=1.0,
         )
@@ -351,19 +356,7 @@ def _sigmoid_alphas(
             if isinstance(pos_weight, Tensor)
             else torch.as_tensor(np.asarray(pos_weight, dtype=np.float64))
         )
-        a_pos = a_pos * pw.to(device=logits.device, dtype=acc)
+        pw = pw.to(device=logits.device, dtype=acc)
+        check_element_weight(pw, owner, "pos_weight")
+        a_pos = a_pos * pw
     return a_pos, a_neg
-
-
-def _check_alpha(a: Tensor, owner: str, upper: float | None = None) -> Tensor:
-    """Check per-class alpha values where that costs no device sync (CPU tensors)."""
-    if a.device.type == "cpu" and not torch.compiler.is_compiling():
-        bad = ~torch.isfinite(a) | (a < 0) | ((a > upper) if upper is not None else False)
-        if bool(bad.any()):
-            where = int(bad.nonzero()[0, 0])
-            allowed = f"in [0, {upper:g}]" if upper is not None else "finite and >= 0"
-            raise InvalidParameterError(
-                f"The 'alpha' parameter of {owner} must hold values {allowed}; class {where} "
-                f"has {a[where].item()!r}."
-            )
-    return a

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from .._numeric import check_weights
 from .._typing import Reduction
 from ..exceptions import InvalidParameterError
 from ..weights import weights_from_counts
@@ -54,20 +55,20 @@ PerClass = Sequence[float] | np.ndarray | Tensor
 _T = TypeVar("_T", bound="_FromTargets")
 
 
-def _class_buffer(values: Any, name: str, owner: str, *, high: float | None = None) -> Tensor:
-    """Per-class values as a float32 buffer, checked finite and non-negative (and <= high)."""
-    try:
-        arr = np.asarray(
-            values.detach().cpu() if isinstance(values, Tensor) else values, dtype=np.float64
-        )
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {owner} must be a float or a sequence of floats, one "
-            f"per class. Got {values!r} instead."
-        ) from exc
-    bad = ~np.isfinite(arr) | (arr < 0) | (arr > (np.inf if high is None else high))
-    if arr.ndim != 1 or arr.size == 0 or bad.any():
-        allowed = "in [0, 1]" if high == 1.0 else "finite and >= 0"
+def _class_buffer(
+    values: Any, name: str, owner: str, *, high: float | None = None, all_zero: bool = False
+) -> Tensor:
+    """Per-class values as a float32 buffer, checked as weights (``<= high`` when given)."""
+    raw = values.detach().cpu().numpy() if isinstance(values, Tensor) else values
+    arr = check_weights(
+        raw,
+        f"The {name!r} parameter of {owner}",
+        what_n="class",
+        allow_all_zero=all_zero or high is not None,
+        error=InvalidParameterError,
+    )
+    if arr.size == 0 or (high is not None and (arr > high).any()):
+        allowed = "finite and >= 0" if high is None else f"in [0, {high:g}]"
         raise InvalidParameterError(
             f"The {name!r} parameter of {owner} must be 1-D with one value {allowed} per class. "
             f"Got {values!r} instead."
@@ -75,8 +76,10 @@ def _class_buffer(values: Any, name: str, owner: str, *, high: float | None = No
     return torch.as_tensor(arr, dtype=torch.float32)
 
 
-def _optional_buffer(values: Any, name: str, owner: str) -> Tensor | None:
-    return None if values is None else _class_buffer(values, name, owner)
+def _optional_buffer(
+    values: Any, name: str, owner: str, *, all_zero: bool = False
+) -> Tensor | None:
+    return None if values is None else _class_buffer(values, name, owner, all_zero=all_zero)
 
 
 class _FromTargets(nn.Module):
@@ -170,7 +173,9 @@ class FocalLoss(nn.Module):
             self.alpha = None if alpha is None else check_real(alpha, "alpha", owner, high=1.0)
         else:
             self.register_buffer("alpha", _class_buffer(alpha, "alpha", owner, high=1.0))
-        self.register_buffer("pos_weight", _optional_buffer(pos_weight, "pos_weight", owner))
+        self.register_buffer(
+            "pos_weight", _optional_buffer(pos_weight, "pos_weight", owner, all_zero=True)
+        )
 
     def forward(
         self,

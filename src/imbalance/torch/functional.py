@@ -2,8 +2,32 @@
 
 The ``nn.Module`` forms live in :mod:`imbalance.torch`. Every function validates ``reduction``
 (``'none'``, ``'mean'`` or ``'sum'``) and its parameters before any maths, computes float16 and
-bfloat16 inputs in float32 and returns the input dtype, and has finite loss and gradient at any
-logit.
+bfloat16 inputs in float32 and returns the input dtype, and has a finite gradient at any logit.
+
+**Finite values.** The loss is finite whenever its true value fits in the logits' dtype. float16
+holds at most 65504: a per-row loss above that (a logit gap over about 65504, or about
+``65504 / scale`` for LDAM) or a ``'sum'`` above it is ``inf`` in float16, because no float16
+number is that large; the gradient stays finite. ``'mean'`` is reduced in float32 first, so it is
+finite whenever the mean fits. Use bfloat16 or float32 logits (or ``'mean'``) where losses get
+that large.
+
+**Targets.** One check per kind of target, shared by every loss, raises
+:class:`~imbalance.exceptions.InvalidDataError` with what to do:
+
+- per-element targets (sigmoid focal, asymmetric, class-balanced ``"sigmoid"`` / ``"focal"``
+  with an indicator): a real or bool tensor of the logits' shape, values in ``[0, 1]`` (NaN
+  refused; masked elements may hold anything);
+- softmax targets (softmax focal, class-balanced ``"softmax"``, LDAM, logit-adjusted, balanced
+  softmax): integer class indices in ``[0, C)`` or ``ignore_index``, or per-class probabilities
+  of the logits' shape in ``[0, 1]``;
+- weights (``weight``, ``pos_weight``, ``alpha``): finite and ``>= 0``; class weights that
+  divide ``'mean'`` must not be all 0.
+
+The value checks are one ``aminmax`` pass on CPU tensors. On an accelerator they would cost a
+device sync per call, so there values are not checked (out-of-range class indices then fail in
+torch's kernels with a device-side assertion); inside :func:`torch.compile` they are skipped
+too. A batch whose every target is ``ignore_index`` gives NaN with ``'mean'`` (0 / 0), as
+:func:`torch.nn.functional.cross_entropy` does.
 
 ==================================  ===========================================================
 Function                            Loss

@@ -51,7 +51,10 @@ def rule_size(owner: str, spec: Any) -> int:
 def rule_classifier(spec: Any, k: int, F: Any, rows: np.ndarray, labels: np.ndarray) -> Any:
     """The k-NN rule as a classifier fitted on ``rows`` (imbalanced-learn's ``estimators_``)."""
     est = clone(spec) if hasattr(spec, "get_params") else KNeighborsClassifier(n_neighbors=k)
-    return est.fit(F[rows], labels[rows])
+    # scikit-learn's finiteness check sums X first: values near 1e308 overflow that sum (a
+    # warning only; it then checks each value). The selection itself never uses this estimator.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return est.fit(F[rows], labels[rows])
 
 
 # Candidates whose neighbours are searched at once; a kept candidate updates the rest of its block.
@@ -196,7 +199,8 @@ class CondensedNearestNeighbour(CleaningSampler):
     target_counts_ : dict of {class_label: int}
         Number of rows of each class after condensing.
     sampling_strategy_ : dict of {class_label: int}
-        Rows before cleaning of each class the strategy cleans (imbalanced-learn's meaning).
+        The classes the strategy cleans, each mapped to the size of the smallest class
+        (imbalanced-learn's value).
     class_counts_ : dict of {class_label: int}
         Number of rows of each class before condensing.
     classes_ : ndarray of shape (n_classes,)
