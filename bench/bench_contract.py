@@ -1,12 +1,13 @@
 """Time every sampler family through its public shell, to compare two versions of the package.
 
 The one-template change (issue 13) moved every sampler onto one ``fit_resample`` shell; this
-script times one call per family at a medium size (median of ``--repeats``), so that the
-package before and after a change can be run on the same machine in turn and compared::
+script times one call per family at a medium size, so that two versions of the package can be
+compared on the same machine. On a shared machine the load drifts by several times within
+minutes, so ``--ab`` runs the two versions in turn, case by case (A B A B ...), each in a fresh
+process with the given source folder first on ``sys.path``, and keeps each side's fastest run::
 
-    PYTHONPATH=/path/to/old/src python bench/bench_contract.py --out before.json
-    python bench/bench_contract.py --out after.json
-    python bench/bench_contract.py --compare before.json after.json
+    git worktree add /tmp/before <commit>
+    python bench/bench_contract.py --ab /tmp/before/src src --rounds 3
 
 Speed only; results are checked by the test suite.
 """
@@ -85,6 +86,44 @@ def cases() -> dict[str, Callable[[], Callable[[], Any]]]:
     }
 
 
+def one_case(name: str, repeats: int) -> float:
+    """Fastest of ``repeats`` timed calls of one case (after a warm-up call)."""
+    call = cases()[name]()
+    call()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def ab(src_a: str, src_b: str, rounds: int, repeats: int) -> dict[str, tuple[float, float]]:
+    """Each case in fresh processes, A and B in turn, fastest of all runs per side."""
+    import os
+    import subprocess
+    import sys
+
+    best: dict[str, tuple[float, float]] = {}
+    for name in cases():
+        runs: dict[str, list[float]] = {src_a: [], src_b: []}
+        for _ in range(rounds):
+            for src in (src_a, src_b):
+                env = {**os.environ, "PYTHONPATH": os.path.abspath(src)}
+                out = subprocess.run(
+                    [sys.executable, __file__, "--case", name, "--repeats", str(repeats)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                runs[src].append(float(out.stdout.strip().splitlines()[-1]))
+        best[name] = (min(runs[src_a]), min(runs[src_b]))
+        a, b = best[name]
+        print(f"| {name} | {a:.3f} | {b:.3f} | {b / a:.2f} |", flush=True)
+    return best
+
+
 def run(repeats: int) -> dict[str, float]:
     results: dict[str, float] = {}
     for name, setup in cases().items():
@@ -114,7 +153,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", help="write the medians as JSON")
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    parser.add_argument("--ab", nargs=2, metavar=("SRC_A", "SRC_B"))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.case:
+        print(one_case(args.case, args.repeats))
+        return
+    if args.ab:
+        print("| case | A (s) | B (s) | B / A |\n|---|---|---|---|", flush=True)
+        ab(args.ab[0], args.ab[1], args.rounds, args.repeats)
+        return
     if args.compare:
         with open(args.compare[0]) as f0, open(args.compare[1]) as f1:
             print(compare(json.load(f0), json.load(f1)))
