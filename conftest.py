@@ -7,12 +7,19 @@ dask still gets a clean run of the rest.
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 
 _EXTRAS = {
     "torch": ["src/imbalance/torch", "tests/torch"],
     "dask": ["src/imbalance/dask", "tests/dask"],
     "distributed": ["src/imbalance/dask", "tests/dask"],
     "rich": ["src/imbalance/cli", "tests/test_cli.py"],
+    "pyspark": ["src/imbalance/spark", "tests/spark"],
     "matplotlib": ["src/imbalance/report/_html.py", "tests/test_report.py", "tests/test_cli.py"],
 }
 
@@ -24,3 +31,34 @@ collect_ignore = sorted(
         for path in paths
     }
 )
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session for the session's tests and doctests: two cores, two shuffle
+    partitions, no UI, quiet logs, Python workers on this interpreter."""
+    sql = pytest.importorskip("pyspark.sql")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        sql.SparkSession.builder.master("local[2]")
+        .appName("imbalance-tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(autouse=True)
+def _spark_in_doctests(request: pytest.FixtureRequest) -> None:
+    """The docstrings of imbalance.spark use ``spark``, as in PySpark's own examples."""
+    if isinstance(request.node, pytest.DoctestItem) and request.node.name.startswith(
+        "imbalance.spark"
+    ):
+        namespace = request.getfixturevalue("doctest_namespace")
+        namespace["spark"] = request.getfixturevalue("spark")

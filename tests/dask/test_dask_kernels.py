@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from imbalance.dask._kernels import (
+from imbalance._partitioned._kernels import (
     anchor_counts,
     arrivals,
     count_labels,
@@ -16,7 +16,7 @@ from imbalance.dask._kernels import (
     row_keys,
     window_summary,
 )
-from imbalance.dask._plan import find_cuts, merge_counts, plan_draws, quotas
+from imbalance._partitioned._plan import find_cuts, merge_counts, plan_draws, quotas
 from imbalance.exceptions import InvalidDataError
 
 

@@ -11,7 +11,7 @@ from _dask_data import chunked
 
 from imbalance.dask import SMOTE
 from imbalance.exceptions import InvalidDataError
-from imbalance.samplers.over import SMOTE as InMemorySMOTE
+from imbalance.samplers import SMOTE as InMemorySMOTE
 
 
 def _data(counts, seed=0):

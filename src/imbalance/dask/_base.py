@@ -9,29 +9,15 @@ themselves. Targets are resolved by the same function as in memory, on exact cou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._partitioned._select import PartitionedTarget, resolve_seed
 from ..base import BaseSampler
-from ._collections import Partitioned, as_partitioned, count_pass, resolve_seed
+from ._collections import Partitioned, as_partitioned, count_pass
 
 __all__ = ["PartitionedSampler", "PartitionedTarget"]
-
-
-@dataclass(frozen=True)
-class PartitionedTarget:
-    """Classes of a partitioned y: ``counts[p, k]`` rows of ``classes[k]`` in partition ``p``;
-    ``labels`` the lazy labels (what a callable ``sampling_strategy`` receives)."""
-
-    classes: list[Any]
-    counts: np.ndarray
-    labels: Any
-
-    @property
-    def class_counts(self) -> dict[Any, int]:
-        return dict(zip(self.classes, self.counts.sum(axis=0).tolist(), strict=True))
 
 
 class PartitionedSampler(BaseSampler):

@@ -25,24 +25,10 @@ import dask.dataframe as dd
 import numpy as np
 from dask.dataframe.utils import make_meta
 
-from .._validation import check_generator
+from .._partitioned._kernels import ClassDraw, LabelCounts, Threshold, WindowSummary, count_labels
+from .._partitioned._plan import find_cuts, merge_counts
+from .._partitioned._select import Selection, offsets_of, resolve_seed, window_task
 from ..exceptions import InvalidDataError, InvalidParameterError
-from ._kernels import (
-    ClassDraw,
-    LabelCounts,
-    Threshold,
-    WindowSummary,
-    count_labels,
-    ids_of,
-    keyed_rows,
-    label_codes,
-    multiplicity,
-    position_ids,
-    repeat_positions,
-    row_keys,
-    window_summary,
-)
-from ._plan import find_cuts, merge_counts
 
 __all__ = [
     "Partitioned",
@@ -237,13 +223,6 @@ def _array(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
     return Partitioned(X, y, False, None, None)
 
 
-def resolve_seed(random_state: Any) -> int:
-    """The integer seed of the row keys: the int given, or one drawn from the generator."""
-    if isinstance(random_state, int | np.integer) and not isinstance(random_state, bool):
-        return int(random_state)
-    return int(check_generator(random_state).integers(0, 2**63 - 1))
-
-
 def count_blocks(blocks: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     """One pass: the classes and the ``(n_partitions, n_classes)`` label counts."""
     parts: Sequence[LabelCounts] = dask.compute(*[dask.delayed(count_labels)(b) for b in blocks])
@@ -268,37 +247,6 @@ def label_collection(y: Any, owner: str) -> Any:
     )
 
 
-def offsets_of(counts: np.ndarray) -> np.ndarray:
-    """Global position of the first row of each partition."""
-    return np.concatenate([[0], np.cumsum(counts.sum(axis=1))[:-1]]).astype(np.int64)
-
-
-def partition_keys(n_rows: int, ids: Any, offset: int, seed: int) -> np.ndarray:
-    """Row keys of one partition: its rows' ids (or global positions) hashed with the seed."""
-    raw = position_ids(offset, n_rows) if ids is None else ids_of(ids)
-    return row_keys(raw, seed)
-
-
-def drawn_keys(
-    codes: np.ndarray, ids: Any, offset: int, seed: int, draws: list[ClassDraw]
-) -> np.ndarray:
-    """Row keys of the rows whose class is drawn by threshold; 0 for the others (unused)."""
-    rows = keyed_rows(codes, draws)
-    if rows is None:
-        return partition_keys(len(codes), ids, offset, seed)
-    keys = np.zeros(len(codes), dtype=np.uint64)
-    raw = (rows + offset).astype(np.uint64) if ids is None else ids_of(ids)[rows]
-    keys[rows] = row_keys(raw, seed)
-    return keys
-
-
-def _window_task(
-    labels: Any, ids: Any, offset: int, classes: list[Any], draws: list[ClassDraw], seed: int
-) -> list[WindowSummary | None]:
-    codes = label_codes(labels, classes)
-    return window_summary(drawn_keys(codes, ids, offset, seed, draws), codes, draws)
-
-
 def threshold_pass(
     data: Partitioned,
     classes: list[Any],
@@ -311,7 +259,7 @@ def threshold_pass(
         return [None] * len(draws), draws, [[None] * len(draws)] * data.npartitions
     while True:
         tasks = [
-            dask.delayed(_window_task)(lab, ids, int(off), classes, draws, seed)
+            dask.delayed(window_task)(lab, ids, int(off), classes, draws, seed)
             for (lab, ids), off in zip(data.key_blocks, offsets.tolist(), strict=True)
         ]
         summaries = [list(s) for s in dask.compute(*tasks)]
@@ -319,22 +267,6 @@ def threshold_pass(
         if retry == draws:
             return cuts, draws, summaries
         draws = retry
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Everything a partition needs, besides its offset, to know which rows come out."""
-
-    classes: list[Any]
-    draws: list[ClassDraw]
-    cuts: list[Threshold | None]
-    seed: int
-
-    def positions(self, labels: Any, ids: Any, offset: int) -> np.ndarray:
-        """Positions, within a partition starting at ``offset``, of its output rows."""
-        codes = label_codes(labels, self.classes)
-        keys = drawn_keys(codes, ids, offset, self.seed, self.draws)
-        return repeat_positions(multiplicity(keys, codes, self.draws, self.cuts))
 
 
 def _check_rows(part: Any, n_rows: int) -> None:

@@ -7,20 +7,20 @@ from typing import Any, ClassVar
 import dask.array as da
 import numpy as np
 
+from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT
+from .._partitioned._plan import plan_draws, quotas
+from .._partitioned._select import PartitionedTarget, Selection, offsets_of
+from .._typing import RandomState, SamplingStrategy
 from ..base import SamplerTags
-from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
-from ._base import PartitionedSampler, PartitionedTarget
+from ._base import PartitionedSampler
 from ._collections import (
     Partitioned,
-    Selection,
     append,
     drawn_rows,
-    offsets_of,
     sample_positions,
     select,
     threshold_pass,
 )
-from ._plan import plan_draws, quotas
 
 __all__ = ["RandomOverSampler", "RandomUnderSampler"]
 
@@ -153,8 +153,8 @@ class RandomUnderSampler(_PartitionedRandomSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         replacement: bool = False,
         row_id: str | None = None,
     ) -> None:
@@ -253,8 +253,8 @@ class RandomOverSampler(_PartitionedRandomSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         row_id: str | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy

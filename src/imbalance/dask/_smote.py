@@ -28,20 +28,20 @@ from dask.dataframe.utils import make_meta
 from sklearn.cluster import KMeans
 
 from .. import _containers
-from .._param_validation import Interval, Options
+from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, Options
+from .._partitioned._kernels import label_codes, mix64
+from .._partitioned._select import PartitionedTarget, offsets_of, partition_keys
+from .._partitioned._synthesis import spare_class, synthesise
+from .._typing import Backend, RandomState, SamplingStrategy
 from ..base import SamplerTags
 from ..exceptions import InvalidDataError
 from ..neighbors import BACKENDS
-from ..samplers.over import SMOTE as InMemorySMOTE
-from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
-from ._base import PartitionedSampler, PartitionedTarget
+from ..samplers import SMOTE as InMemorySMOTE
+from ._base import PartitionedSampler
 from ._collections import (
     Partitioned,
     append,
-    offsets_of,
-    partition_keys,
 )
-from ._kernels import label_codes, mix64
 
 __all__ = ["SMOTE"]
 
@@ -144,10 +144,10 @@ class SMOTE(PartitionedSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         k_neighbors: Any = 5,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
         block_size: int | None = None,
     ) -> None:
@@ -238,36 +238,6 @@ def _class_rows(
     return frame.iloc[np.flatnonzero(mask)], np.asarray(classes, dtype=object)[codes[mask]]
 
 
-def _synthesise(
-    sampler: SMOTE, X: pd.DataFrame, y: np.ndarray, goals: dict[Any, int], spare: Any, seed: int
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """The synthetic rows the in-memory SMOTE adds to reach ``goals`` from X's classes.
-
-    SMOTE needs two classes; with one, a copy of the first row labelled ``spare`` (a class that
-    does not grow) is added, which changes nothing: each class is synthesised from its own rows.
-    """
-    labels = _as_labels(y)
-    if len(goals) == 1:
-        X = pd.concat([X, X.iloc[:1]])
-        labels = np.concatenate([labels, _as_labels(np.array([spare], dtype=object))])
-    local = sampler.local(seed).set_params(sampling_strategy=goals)
-    X_res, y_res = local.fit_resample(X.reset_index(drop=True), labels)
-    return X_res.iloc[len(labels) :], np.asarray(y_res)[len(labels) :]
-
-
-def _as_labels(y: np.ndarray) -> np.ndarray:
-    """Labels in a dtype numpy can sort (ints stay ints, the rest object)."""
-    values = np.asarray(y, dtype=object)
-    try:
-        return np.asarray(values.tolist())
-    except (TypeError, ValueError):
-        return values
-
-
-def _spare(classes: list[Any], grown: list[Any]) -> Any:
-    return next(c for c in classes if c not in grown)
-
-
 class _Job:
     """One ``fit_resample`` of the Dask SMOTE: gathers, blocks and the assembled output."""
 
@@ -315,8 +285,9 @@ class _Job:
         X_loc = pd.concat([p[0] for p in pieces])
         y_loc = np.concatenate([p[1] for p in pieces])
         goals = {c: self.sampler.target_counts_[c] for c in grown}
-        spare = _spare(self.classes, grown)
-        X_syn, y_syn = _synthesise(self.sampler, X_loc, y_loc, goals, spare, self.sampler.seed_)
+        spare = spare_class(self.classes, grown)
+        local = self.sampler.local(self.sampler.seed_)
+        X_syn, y_syn = synthesise(local, X_loc, y_loc, goals, spare)
         out = self._finish(X_syn, y_syn)
         return dd.from_pandas(out, npartitions=1, sort=False), [len(out)]
 
@@ -379,7 +350,7 @@ class _Job:
         starts = self.start + np.concatenate([[0], np.cumsum(quota)[:-1]])
         self.start += int(quota.sum())
         by_block = rows.set_index(_BLOCK, divisions=tuple(range(len(centers) + 1)))
-        spare = _spare(self.classes, [cls])
+        spare = spare_class(self.classes, [cls])
         out = by_block.map_partitions(
             _synthesise_block, self, cls, code, spare, quota, starts, meta=self._meta()
         )
@@ -453,8 +424,8 @@ def _synthesise_block(
             mix64(np.array([job.sampler.seed_ ^ (code << 32) ^ b], dtype=np.uint64))[0]
             >> np.uint64(33)
         )
-        X_syn, y_syn = _synthesise(
-            job.sampler, X_blk, y_blk, {cls: len(rows) + int(quota[b])}, spare, seed
+        X_syn, y_syn = synthesise(
+            job.sampler.local(seed), X_blk, y_blk, {cls: len(rows) + int(quota[b])}, spare
         )
         out = X_syn.copy()
         out.index = _labels(job.base, int(starts[b]), len(out))

@@ -9,12 +9,13 @@ import dask.array as da
 import numpy as np
 import pandas as pd
 
+from .._numeric import check_class_weight
+from .._partitioned._kernels import label_array, label_codes
 from .._strategy import resolve_sampling_strategy
 from .._typing import SamplingKind, SamplingStrategy
+from .._weighting import Scheme, weights_from_counts
 from ..exceptions import InvalidParameterError
-from ..weights import Scheme, weights_from_counts
 from ._collections import count_blocks, label_collection
-from ._kernels import label_array, label_codes
 
 __all__ = ["class_counts", "class_weights", "sample_weights", "strategy_weights"]
 
@@ -146,7 +147,7 @@ def _weigh_explicit(labels: Any, class_weight: Mapping[Any, float]) -> Any:
             f"class_weight has no weight for class(es) {', '.join(missing)} of y; "
             "give one for every class."
         )
-    return _weigh(labels, classes, np.array([float(class_weight[c]) for c in classes]))
+    return _weigh(labels, classes, np.array([class_weight[c] for c in classes], dtype=float))
 
 
 def sample_weights(
@@ -169,7 +170,8 @@ def sample_weights(
     scheme, beta
         As in :func:`class_weights`; ignored when ``class_weight`` is given.
     class_weight : dict of {class_label: float}, default=None
-        Explicit weights; a label without one raises when its partition is computed.
+        Explicit weights, finite, ``>= 0`` and not all 0 (checked at once); a label without
+        one raises when its partition is computed.
 
     Returns
     -------
@@ -189,7 +191,7 @@ def sample_weights(
     labels = label_collection(y, "sample_weights")
     if class_weight is not None:
         func: Any = _weigh_explicit
-        args: tuple[Any, ...] = (class_weight,)
+        args: tuple[Any, ...] = (check_class_weight(class_weight),)
     else:
         counts = _counts(labels, "sample_weights")
         values = weights_from_counts(list(counts.values()), scheme=scheme, beta=beta)

@@ -70,6 +70,7 @@ __all__ = [
     "label_codes",
     "mix64",
     "multiplicity",
+    "normal_noise",
     "row_keys",
     "window_summary",
 ]
@@ -481,6 +482,18 @@ def multiplicity(
         elif draw.mode == "multiset" and cut is not None:
             m[rows] = _multiset_counts(keys[rows], draw, cut)
     return m
+
+
+def normal_noise(keys: np.ndarray, repeat: np.ndarray, column: int) -> np.ndarray:
+    """Standard normal noise keyed by row key, repeat number and column (Box-Muller).
+
+    ``u1 = unit(mix64(key ^ stream(3 + 2c, r)))`` and ``u2`` from family ``4 + 2c``; the
+    noise of a smoothed repeat depends on these three numbers only, never on the partitioning.
+    """
+    r = np.asarray(repeat, dtype=np.int64)
+    u1 = _unit(mix64(np.asarray(keys, dtype=np.uint64) ^ _stream(3 + 2 * column, r)))
+    u2 = _unit(mix64(np.asarray(keys, dtype=np.uint64) ^ _stream(4 + 2 * column, r)))
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
 
 
 def repeat_positions(m: np.ndarray) -> np.ndarray:
