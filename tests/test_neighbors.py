@@ -78,7 +78,7 @@ def hide_faiss(monkeypatch):
 
 def hide_faiss_and_shrink_tiles(monkeypatch):
     """Small tiles and cells, so that a few thousand rows cross many tiles and cells."""
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._blocked as engine
 
     hide_faiss(monkeypatch)
     for name, value in (
@@ -202,7 +202,7 @@ def test_torch_backend_equals_exact():
 
 @pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
 def test_approximate_recall_on_a_fixed_data_set(monkeypatch):
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)  # inverted lists, at this size
     monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
@@ -231,7 +231,7 @@ def _low_dimensional(rng, n):
 @pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
 def test_approximate_answers_few_queries_exactly_without_lists(monkeypatch):
     """A whole-data search for a few rows is brute force: exact, and no lists are built."""
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     # scaled to 4,000 rows: lists cost little to build and each scanned row as one distance
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 150)
@@ -257,7 +257,7 @@ def test_approximate_answers_few_queries_exactly_without_lists(monkeypatch):
 @pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
 def test_approximate_falls_back_to_brute_force_when_scans_would_not_pay(monkeypatch):
     """On noise in 20 dimensions a recall of 0.99 needs most cells: brute force answers."""
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)  # build the lists whatever they cost
     rng = np.random.default_rng(14)
@@ -273,7 +273,7 @@ def test_approximate_falls_back_to_brute_force_when_scans_would_not_pay(monkeypa
 @pytest.mark.parametrize("n", [2, 5, 40])
 def test_inverted_lists_on_tiny_data_find_every_neighbour(monkeypatch, capfd, n):
     """Cells too small for the neighbours asked fall back to brute force; faiss stays quiet."""
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
     monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
@@ -289,7 +289,7 @@ def test_inverted_lists_on_tiny_data_find_every_neighbour(monkeypatch, capfd, n)
 def test_within_calibrates_on_the_neighbours_that_matter(monkeypatch):
     """Neighbours nearer than a query's threshold are found at the target recall, from no
     more cells than a calibration over all neighbours needs."""
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
     monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)
@@ -319,7 +319,7 @@ def test_within_calibrates_on_the_neighbours_that_matter(monkeypatch):
 @pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
 @pytest.mark.parametrize("scale", [1e-20, 1e20])
 def test_approximate_searches_values_beyond_float32_exactly(monkeypatch, scale):
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
     monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)

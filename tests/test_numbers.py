@@ -279,7 +279,7 @@ def test_inspect_one_class_warns_and_strict_fails(tmp_path, capsys):
 
 
 def test_comparison_json_is_strict():
-    from imbalance.report._result import dumps_json
+    from imbalance.report import dumps_json
 
     text = dumps_json({"a": float("inf"), "b": [float("nan"), 1.0], "c": (2.0,)})
     assert json.loads(text, parse_constant=lambda c: pytest.fail(c)) == {

@@ -13,7 +13,17 @@ import pytest
 import imbalance
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRAS = ("torch", "dask", "distributed", "matplotlib", "rich", "polars", "imblearn", "faiss")
+EXTRAS = (
+    "torch",
+    "dask",
+    "distributed",
+    "pyspark",
+    "matplotlib",
+    "rich",
+    "polars",
+    "imblearn",
+    "faiss",
+)
 CORE_MODULES = (
     "imbalance.samplers",
     "imbalance.pipeline",

@@ -1,7 +1,7 @@
 """imbalance: learning from imbalanced data, from a DataFrame to a PyTorch training loop.
 
 Subpackages are imported on first use (PEP 562), so ``import imbalance`` stays light and never
-imports an optional extra (torch, dask, rich, matplotlib).
+imports an optional extra (torch, dask, pyspark, rich, matplotlib).
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ _SUBMODULES = frozenset(
         "multilabel",
         "neighbors",
         "pipeline",
+        "regression",
         "report",
         "samplers",
+        "spark",
         "thresholds",
         "torch",
         "utils",

@@ -29,6 +29,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 
+from ._typing import ArrayLike, Target
 from .exceptions import DataTypeError, InvalidDataError
 
 __all__ = [
@@ -51,15 +52,15 @@ __all__ = [
 ]
 
 
-def is_frame(X: Any) -> bool:
+def is_frame(X: ArrayLike) -> bool:
     return bool(nw.dependencies.is_into_dataframe(X))
 
 
-def is_series(X: Any) -> bool:
+def is_series(X: ArrayLike) -> bool:
     return bool(nw.dependencies.is_into_series(X))
 
 
-def as_supported(X: Any, *, name: str = "X") -> Any:
+def as_supported(X: ArrayLike, *, name: str = "X") -> Any:
     """X itself when its container is supported, else a numpy array of it (``__array__``).
 
     The one check of containers for every entry point: lazy frames, iterators, mappings and
@@ -79,7 +80,7 @@ def as_supported(X: Any, *, name: str = "X") -> Any:
     return np.asarray(X)
 
 
-def refuse_unsupported(X: Any, *, name: str = "X") -> None:
+def refuse_unsupported(X: ArrayLike, *, name: str = "X") -> None:
     """Raise :class:`DataTypeError` for containers that hold no rows yet or no order."""
     kind = type(X).__name__
     if nw.dependencies.is_into_lazyframe(X) or nw.dependencies.is_narwhals_lazyframe(X):
@@ -99,7 +100,7 @@ def refuse_unsupported(X: Any, *, name: str = "X") -> None:
         )
 
 
-def check_column_labels(X: Any, *, name: str = "X") -> None:
+def check_column_labels(X: ArrayLike, *, name: str = "X") -> None:
     """DataFrame column labels: any hashable (None included) is kept; duplicates are refused,
     since a column could not be told from its namesake when the output is rebuilt."""
     columns = getattr(X, "columns", None)
@@ -114,7 +115,7 @@ def check_column_labels(X: Any, *, name: str = "X") -> None:
         )
 
 
-def n_rows(X: Any) -> int:
+def n_rows(X: ArrayLike) -> int:
     if isinstance(X, np.ndarray) or sp.issparse(X):
         return int(X.shape[0]) if X.ndim > 0 else 0
     if is_frame(X) or is_series(X) or isinstance(X, list | tuple):
@@ -122,7 +123,7 @@ def n_rows(X: Any) -> int:
     return n_rows(np.asarray(X))
 
 
-def shape_2d(X: Any, *, name: str = "X") -> tuple[int, int]:
+def shape_2d(X: ArrayLike, *, name: str = "X") -> tuple[int, int]:
     """Return ``(n_samples, n_features)`` or raise in the user's terms."""
     if is_frame(X):
         shape = (len(X), len(nw.from_native(X, eager_only=True).columns))
@@ -151,7 +152,7 @@ def shape_2d(X: Any, *, name: str = "X") -> tuple[int, int]:
     return int(shape[0]), int(shape[1])
 
 
-def take_rows(X: Any, indices: np.ndarray) -> Any:
+def take_rows(X: ArrayLike, indices: np.ndarray) -> Any:
     """Rows of ``X`` at ``indices`` (positions), in the same container type."""
     if isinstance(X, np.ndarray):
         return np.take(X, indices, axis=0)
@@ -166,7 +167,7 @@ def take_rows(X: Any, indices: np.ndarray) -> Any:
     return [X[i] for i in indices.tolist()]
 
 
-def target_to_numpy(y: Any, *, name: str = "y") -> np.ndarray:
+def target_to_numpy(y: Target, *, name: str = "y") -> np.ndarray:
     """Labels as a numpy array (1-D, or 2-D for indicators), without touching the caller's y.
 
     One label-type rule for every container: text labels become an object array of the
@@ -193,7 +194,7 @@ def target_to_numpy(y: Any, *, name: str = "y") -> np.ndarray:
     return arr
 
 
-def _series_to_numpy(y: Any) -> np.ndarray:
+def _series_to_numpy(y: Target) -> np.ndarray:
     if nw.dependencies.is_pandas_series(y) and y.dtype == "category":
         codes = y.cat.codes.to_numpy()
         categories = np.asarray(y.cat.categories, dtype=object)
@@ -210,7 +211,7 @@ def _series_to_numpy(y: Any) -> np.ndarray:
     return s.to_numpy()
 
 
-def column_dtypes(X: Any) -> list[Any]:
+def column_dtypes(X: ArrayLike) -> list[Any]:
     """The narwhals dtype of each column of a DataFrame.
 
     A pandas ``SparseDtype`` column reports the dtype of its values (narwhals has no sparse
@@ -227,7 +228,7 @@ def column_dtypes(X: Any) -> list[Any]:
     return dtypes
 
 
-def numeric_column_positions(X: Any) -> list[int]:
+def numeric_column_positions(X: ArrayLike) -> list[int]:
     """Positions of the columns that hold numbers (ints or floats, not booleans)."""
     if is_frame(X):
         return [i for i, dt in enumerate(column_dtypes(X)) if dt.is_numeric()]
@@ -251,7 +252,7 @@ def numeric_column_positions(X: Any) -> list[int]:
     return []
 
 
-def number_like_column_positions(X: Any) -> list[int]:
+def number_like_column_positions(X: ArrayLike) -> list[int]:
     """Columns that can be read as numbers: numeric, boolean, and, in a DataFrame, object
     columns whose values are all real numbers (booleans included) or missing."""
     if not is_frame(X):
@@ -268,7 +269,7 @@ def number_like_column_positions(X: Any) -> list[int]:
     return out
 
 
-def numeric_values(X: Any, columns: list[int]) -> np.ndarray | sp.csr_matrix:
+def numeric_values(X: ArrayLike, columns: list[int]) -> np.ndarray | sp.csr_matrix:
     """The given columns as float64 (sparse stays sparse); missing values become NaN."""
     if sp.issparse(X):
         return sp.csr_matrix(X, dtype=np.float64)[:, columns]
@@ -283,7 +284,7 @@ def numeric_values(X: Any, columns: list[int]) -> np.ndarray | sp.csr_matrix:
     return np.asarray(arr[:, columns], dtype=np.float64)
 
 
-def replace_tail(X_res: Any, columns: list[int], values: Any, like: Any) -> Any:
+def replace_tail(X_res: ArrayLike, columns: list[int], values: ArrayLike, like: ArrayLike) -> Any:
     """Overwrite ``columns`` of the last ``len(values)`` rows of ``X_res`` with ``values``.
 
     ``X_res`` is a fresh container made by :func:`take_rows` (never the caller's). In pandas,
@@ -325,7 +326,9 @@ def _cast_like(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return values.astype(dtype, copy=False)
 
 
-def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like: Any) -> Any:
+def _replace_tail_frame(
+    X_res: ArrayLike, columns: list[int], values: np.ndarray, like: ArrayLike
+) -> Any:
     frame = nw.from_native(X_res, eager_only=True)
     n_head = len(frame) - values.shape[0]
     dtypes = column_dtypes(X_res)
@@ -348,7 +351,7 @@ def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like
     return relabel_tail(out, values.shape[0], like)
 
 
-def _set_columns(frame: Any, positions: list[int], series: list[Any]) -> Any:
+def _set_columns(frame: ArrayLike, positions: list[int], series: list[Any]) -> Any:
     """The native frame with the columns at ``positions`` replaced by ``series``.
 
     pandas columns are set by position, so that any label (None, a tuple) is kept as it is;
@@ -395,7 +398,7 @@ def _numpy_dtype(dtype: Any) -> np.dtype:
     return np.dtype(getattr(dtype, "numpy_dtype", dtype))
 
 
-def relabel_tail(X_res: Any, n_new: int, like: Any) -> Any:
+def relabel_tail(X_res: ArrayLike, n_new: int, like: ArrayLike) -> Any:
     """Give the last ``n_new`` rows of a pandas object labels that cannot collide (see above)."""
     if n_new == 0 or not (
         nw.dependencies.is_pandas_dataframe(X_res) or nw.dependencies.is_pandas_series(X_res)
@@ -424,7 +427,7 @@ def relabel_tail(X_res: Any, n_new: int, like: Any) -> Any:
     return X_res
 
 
-def copy_tail_columns(X_res: Any, X: Any, sources: Any) -> Any:
+def copy_tail_columns(X_res: ArrayLike, X: ArrayLike, sources: Any) -> Any:
     """Set column ``pos`` of the last rows of ``X_res`` to ``X``'s values at rows ``sources[pos]``.
 
     Used for synthetic rows whose non-numeric columns come from a chosen parent (a category
@@ -461,7 +464,7 @@ def copy_tail_columns(X_res: Any, X: Any, sources: Any) -> Any:
     return out
 
 
-def _positional(series: Any, frame: Any) -> Any:
+def _positional(series: Any, frame: ArrayLike) -> Any:
     """``series`` aligned to ``frame`` by position (pandas indexes are replaced)."""
     native = nw.to_native(series)
     if nw.dependencies.is_pandas_series(native):
@@ -474,7 +477,7 @@ def _is_time(dtype: Any) -> bool:
     return bool(dtype == nw.Datetime or dtype == nw.Duration)
 
 
-def time_column_positions(X: Any) -> list[int]:
+def time_column_positions(X: ArrayLike) -> list[int]:
     """Positions of the datetime and timedelta columns of a pandas or polars DataFrame.
 
     Other containers (and pandas columns backed by pyarrow) report none: their time columns
@@ -490,7 +493,7 @@ def time_column_positions(X: Any) -> list[int]:
     return out
 
 
-def time_values(X: Any, columns: list[int]) -> np.ndarray:
+def time_values(X: ArrayLike, columns: list[int]) -> np.ndarray:
     """Time columns as float64 counts of their own unit since the epoch (NaN where missing)."""
     names = list(nw.from_native(X, eager_only=True).columns)
     out = np.empty((n_rows(X), len(columns)), dtype=np.float64)
@@ -501,7 +504,7 @@ def time_values(X: Any, columns: list[int]) -> np.ndarray:
     return out
 
 
-def _time_unit_values(X: Any, name: Any) -> np.ndarray | None:
+def _time_unit_values(X: ArrayLike, name: Any) -> np.ndarray | None:
     native = X[name]
     if nw.dependencies.is_polars_dataframe(X):
         ints = native.to_physical().cast(_polars().Float64)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ._containers import target_to_numpy
+from ._typing import ArrayLike
 from .exceptions import InvalidDataError, InvalidParameterError
 
 _SLACK = 1e-12
@@ -26,7 +27,7 @@ _SLACK = 1e-12
 __all__ = ["check_class_weight", "check_param_weights", "check_probabilities", "check_weights"]
 
 
-def _as_float_array(values: Any, name: str, error: type[Exception], what: str) -> np.ndarray:
+def _as_float_array(values: ArrayLike, name: str, error: type[Exception], what: str) -> np.ndarray:
     try:
         arr = np.array(target_to_numpy(values), dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -41,7 +42,7 @@ def _position(arr: np.ndarray, bad: np.ndarray) -> str:
 
 
 def check_weights(
-    values: Any,
+    values: ArrayLike,
     name: str,
     *,
     n: int | None = None,
@@ -87,7 +88,7 @@ def check_weights(
 
 
 def check_probabilities(
-    values: Any, name: str, *, error: type[Exception] = InvalidDataError
+    values: ArrayLike, name: str, *, error: type[Exception] = InvalidDataError
 ) -> np.ndarray:
     """Probabilities as a float64 array of the same shape: finite and within ``[0, 1]``.
 
@@ -105,7 +106,7 @@ def check_probabilities(
     return np.clip(p, 0.0, 1.0)
 
 
-def check_param_weights(values: Any, name: str, *, n: int | None = None) -> np.ndarray:
+def check_param_weights(values: ArrayLike, name: str, *, n: int | None = None) -> np.ndarray:
     """:func:`check_weights` for weights given as a parameter (one per class)."""
     return check_weights(values, name, n=n, what_n="class", error=InvalidParameterError)
 

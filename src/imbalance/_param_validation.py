@@ -14,13 +14,21 @@ import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
+from ._typing import Backend
 from .exceptions import InvalidParameterError
 
-__all__ = ["Interval", "Options", "validate_params"]
+__all__ = [
+    "NEIGHBORS_CONSTRAINTS",
+    "N_JOBS_CONSTRAINT",
+    "SAMPLING_STRATEGY_CONSTRAINT",
+    "Interval",
+    "Options",
+    "validate_params",
+]
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,20 @@ _NAMED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "estimator": (lambda v: hasattr(v, "fit"), "an estimator with a fit method"),
     "sampler": (lambda v: hasattr(v, "fit_resample"), "a sampler with a fit_resample method"),
 }
+
+
+# Constraints shared by several packages (samplers, ensembles, Dask, Spark), declared once here.
+SAMPLING_STRATEGY_CONSTRAINT: list[Any] = [Interval("real", None, None), "str", "dict", "callable"]
+"""``sampling_strategy``: a float, a strategy name, a dict of counts or a callable."""
+
+N_JOBS_CONSTRAINT: list[Any] = [None, Interval("int", -1, -1), Interval("int", 1, None)]
+"""``n_jobs``: None, -1 (every core) or a positive count."""
+
+NEIGHBORS_CONSTRAINTS: dict[str, list[Any]] = {
+    "neighbors": [Options(get_args(Backend))],
+    "n_jobs": N_JOBS_CONSTRAINT,
+}
+"""``neighbors`` (a backend of the neighbour engine) and ``n_jobs`` of neighbour-based samplers."""
 
 
 def _fmt(x: float) -> str:

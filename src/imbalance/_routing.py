@@ -14,6 +14,7 @@ from typing import Any
 
 from sklearn import get_config
 
+from ._typing import Estimator
 from .exceptions import InvalidParameterError
 
 __all__ = ["FitResampleRequestMixin", "fit_resample_requests", "routing_enabled"]
@@ -36,7 +37,7 @@ def _metadata_params(method: Any) -> list[str]:
     ]
 
 
-def fit_resample_requests(sampler: Any) -> dict[str, Any]:
+def fit_resample_requests(sampler: Estimator) -> dict[str, Any]:
     """What metadata a sampler's ``fit_resample`` asks for: ``{param: True/False/None/alias}``.
 
     Read from ``get_metadata_routing().fit_resample`` (ours and imbalanced-learn's samplers);

@@ -17,12 +17,20 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from ._typing import SamplingKind
+from ._typing import SamplingKind, SamplingStrategy
 from .exceptions import InvalidParameterError, SamplingStrategyError
+
+
+class CountedTarget(Protocol):
+    """An encoded target that knows its class counts (in memory, or on Dask and Spark)."""
+
+    @property
+    def class_counts(self) -> dict[Any, int]: ...
+
 
 __all__ = [
     "CLEANING_NAMES",
@@ -31,6 +39,7 @@ __all__ = [
     "cleaned_classes",
     "imblearn_sampling_strategy",
     "resolve_sampling_strategy",
+    "resolve_shrinkage",
 ]
 
 STRATEGY_NAMES = ("auto", "minority", "majority", "not minority", "not majority", "all")
@@ -46,7 +55,7 @@ _VERB = {"over": "over-sampling", "under": "under-sampling", "clean": "cleaning"
 
 
 def resolve_sampling_strategy(
-    sampling_strategy: Any,
+    sampling_strategy: SamplingStrategy,
     class_counts: Mapping[Any, int],
     *,
     kind: SamplingKind,
@@ -93,7 +102,7 @@ def resolve_sampling_strategy(
 
 
 def imblearn_sampling_strategy(
-    sampling_strategy: Any,
+    sampling_strategy: SamplingStrategy,
     class_counts: Mapping[Any, int],
     target_counts: Mapping[Any, int],
     *,
@@ -282,3 +291,29 @@ def cleaned_classes(owner: str, strategy: Any, counts: Mapping[Any, int]) -> lis
         "all": list(counts),
     }
     return chosen[name]
+
+
+def resolve_shrinkage(
+    shrinkage: Any, target_counts: Mapping[Any, int], target: CountedTarget
+) -> dict[Any, float] | None:
+    """``shrinkage`` as one float per over-sampled class (None when not set).
+
+    A float applies to every class that ``target_counts`` grows; a dict must name exactly those.
+    """
+    if shrinkage is None:
+        return None
+    counts = target.class_counts
+    grown = [c for c in counts if target_counts[c] > counts[c]]
+    if not isinstance(shrinkage, Mapping):
+        return {c: float(shrinkage) for c in grown}
+    missing = [c for c in grown if c not in shrinkage]
+    extra = [c for c in shrinkage if c not in grown]
+    if missing or extra:
+        raise InvalidParameterError(
+            "shrinkage, a dict, must give one value for each over-sampled class "
+            f"({', '.join(map(repr, grown))}); missing {missing!r}, not over-sampled {extra!r}."
+        )
+    bad = {c: v for c, v in shrinkage.items() if not (isinstance(v, int | float) and v >= 0)}
+    if bad:
+        raise InvalidParameterError(f"shrinkage values must be non-negative floats; got {bad!r}.")
+    return {c: float(shrinkage[c]) for c in grown}

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from ._containers import as_supported, n_rows, shape_2d, target_to_numpy
 from ._numeric import check_weights
+from ._typing import ArrayLike, RandomState, Target
 from .exceptions import InvalidDataError
 
 __all__ = ["EncodedTarget", "check_generator", "check_sample_weight", "encode_target"]
@@ -50,7 +51,7 @@ class EncodedTarget:
         return np.split(order, np.cumsum(self.counts)[:-1])
 
 
-def check_generator(random_state: Any) -> np.random.Generator:
+def check_generator(random_state: RandomState) -> np.random.Generator:
     """A numpy Generator from ``random_state`` (None, int, RandomState or Generator).
 
     ``None`` draws the seed from numpy's global RandomState, so ``np.random.seed`` is honoured
@@ -71,7 +72,7 @@ def check_generator(random_state: Any) -> np.random.Generator:
     )
 
 
-def check_X_y(X: Any, y: Any) -> tuple[Any, Any, int, np.ndarray]:
+def check_X_y(X: ArrayLike, y: Target) -> tuple[Any, Any, int, np.ndarray]:
     """X and y in supported containers, the number of features, and y as a numpy array.
 
     Raises if X is not 2-D or empty, or if X and y do not belong together.
@@ -103,7 +104,7 @@ def check_X_y(X: Any, y: Any) -> tuple[Any, Any, int, np.ndarray]:
     return X, y, n_features, y_arr
 
 
-def _is_complex(X: Any) -> bool:
+def _is_complex(X: ArrayLike) -> bool:
     dtypes = (
         X.dtypes if hasattr(X, "dtypes") and not sp.issparse(X) else [getattr(X, "dtype", None)]
     )
@@ -192,9 +193,9 @@ def _check_not_continuous(labels: np.ndarray) -> None:
             f"Unknown label type 'continuous': {fractional.size} of the "
             f"{labels.size} values of y are not whole numbers, e.g. "
             f"{float(labels[first])!r} at row {first}. "
-            "These samplers need class labels. For a numeric target with rare values, bin it "
-            "into classes first (e.g. pandas.qcut(y, 10, labels=False)) or weight the rows "
-            "with imbalance.weights instead."
+            "These samplers need class labels. For a numeric target with rare values use "
+            "imbalance.regression (SMOTER, SMOGN, relevance weights), or bin it into classes "
+            "first (e.g. pandas.qcut(y, 10, labels=False))."
         )
 
 
@@ -212,7 +213,7 @@ def _check_no_missing(labels: np.ndarray) -> None:
         )
 
 
-def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
+def check_sample_weight(sample_weight: ArrayLike, n_samples: int) -> np.ndarray:
     """One finite, non-negative float weight per row, not all zero, as a new array (the one
     weight check, :func:`imbalance._numeric.check_weights`, for every entry point)."""
     values = target_to_numpy(sample_weight, name="sample_weight")

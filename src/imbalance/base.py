@@ -22,6 +22,7 @@ from . import _containers
 from ._param_validation import validate_params
 from ._routing import FitResampleRequestMixin
 from ._strategy import imblearn_sampling_strategy, resolve_sampling_strategy
+from ._typing import ArrayLike, Estimator, Target
 from ._validation import check_generator, check_X_y, encode_target
 from .exceptions import InvalidParameterError
 
@@ -111,7 +112,7 @@ class SamplerTagsMixin:
         return tags
 
 
-def is_sampler(estimator: Any) -> bool:
+def is_sampler(estimator: Estimator) -> bool:
     """True for an object with ``fit_resample`` (ours or a third party's)."""
     if isinstance(estimator, type):
         return False
@@ -146,7 +147,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
     _sampling_kind: ClassVar[Literal["over", "under", "clean"]] = "over"
     sampling_strategy_: dict[Any, int] | str
 
-    def fit(self: _S, X: Any, y: Any) -> _S:
+    def fit(self: _S, X: ArrayLike, y: Target) -> _S:
         """Check the data and learn every fitted attribute; the resampled rows are dropped.
 
         Runs :meth:`fit_resample`, so that the data are checked exactly as there and
@@ -169,7 +170,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
         self.fit_resample(X, y)
         return self
 
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+    def fit_resample(self, X: ArrayLike, y: Target) -> tuple[Any, Any]:
         """Resample the data set.
 
         Parameters
@@ -188,7 +189,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
         out = self._fit_resample(X, target, self._generator())
         return self._assemble(X, y, target, out)
 
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: ArrayLike = None) -> np.ndarray:
         """Names of the output columns: a sampler keeps the columns of its input.
 
         Parameters
@@ -204,7 +205,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
         check_is_fitted(self, "n_features_in_")
         return feature_names_out(self, input_features)
 
-    def _prepare(self, X: Any, y: Any) -> tuple[Any, Any, Any]:
+    def _prepare(self, X: ArrayLike, y: Target) -> tuple[Any, Any, Any]:
         self._check_params()
         X, y, n_features, target = self._check_data(X, y)
         self._record_input(X, n_features, target)
@@ -216,11 +217,11 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
             type(self).__name__, self._parameter_constraints, self.get_params(deep=False)
         )
 
-    def _check_data(self, X: Any, y: Any) -> tuple[Any, Any, int, Any]:
+    def _check_data(self, X: ArrayLike, y: Target) -> tuple[Any, Any, int, Any]:
         X, y, n_features, y_arr = check_X_y(X, y)
         return X, y, n_features, encode_target(y_arr)
 
-    def _record_input(self, X: Any, n_features: int, target: Any) -> None:
+    def _record_input(self, X: ArrayLike, n_features: int, target: Any) -> None:
         self.n_features_in_ = n_features
         names = column_names(X)
         if names is None:
@@ -247,11 +248,11 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
             return np.random.default_rng(0)
         return check_generator(params["random_state"])
 
-    def _fit_resample(self, X: Any, target: Any, rng: np.random.Generator) -> Any:
+    def _fit_resample(self, X: ArrayLike, target: Any, rng: np.random.Generator) -> Any:
         """The algorithm: which rows come out (a :class:`Resampled` for in-memory samplers)."""
         raise NotImplementedError
 
-    def _assemble(self, X: Any, y: Any, target: Any, out: Any) -> tuple[Any, Any]:
+    def _assemble(self, X: ArrayLike, y: Target, target: Any, out: Any) -> tuple[Any, Any]:
         if not isinstance(out, Resampled):
             raise TypeError(
                 f"{type(self).__name__}._fit_resample must return a Resampled; "
@@ -273,7 +274,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
         return _rows_of(X, rows, out), y_res
 
 
-def _rows_of(X: Any, rows: np.ndarray, out: Resampled) -> Any:
+def _rows_of(X: ArrayLike, rows: np.ndarray, out: Resampled) -> Any:
     """The output rows of X: ``rows`` taken, then the synthetic tail written."""
     X_res = _containers.take_rows(X, rows)
     if out.parents.shape[0]:
@@ -286,7 +287,7 @@ def _rows_of(X: Any, rows: np.ndarray, out: Resampled) -> Any:
     return X_res
 
 
-def column_names(X: Any) -> np.ndarray | None:
+def column_names(X: ArrayLike) -> np.ndarray | None:
     """scikit-learn's ``feature_names_in_`` of X: its column names when all are strings."""
     if not _containers.is_frame(X):
         return None
@@ -294,7 +295,7 @@ def column_names(X: Any) -> np.ndarray | None:
     return names if all(isinstance(c, str) for c in names) else None
 
 
-def feature_names_out(estimator: Any, input_features: Any = None) -> np.ndarray:
+def feature_names_out(estimator: Estimator, input_features: ArrayLike = None) -> np.ndarray:
     """Output column names of a fitted estimator that keeps its input columns."""
     known = getattr(estimator, "feature_names_in_", None)
     n = estimator.n_features_in_

@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from ._batching import draw_epochs, group_labels, stratified_epochs, yield_batches
 from ._containers import n_rows, target_to_numpy
+from ._typing import ArrayLike, RandomState, Target
 from ._validation import check_generator, check_sample_weight
 from .exceptions import InvalidDataError, InvalidParameterError
 
@@ -56,8 +57,8 @@ class BalancedBatchIterator(Iterator[tuple[Any, ...]]):
 
 
 def balanced_batches(
-    X: Any,
-    y: Any,
+    X: ArrayLike,
+    y: Target,
     *,
     batch_size: int = 32,
     mode: Literal["balanced", "stratified"] = "balanced",
@@ -67,9 +68,9 @@ def balanced_batches(
     num_samples: int | None = None,
     min_per_class: int = 0,
     drop_last: bool = False,
-    sample_weight: Any = None,
+    sample_weight: ArrayLike = None,
     epochs: int | None = 1,
-    random_state: Any = None,
+    random_state: RandomState = None,
 ) -> BalancedBatchIterator:
     """Mini-batches of ``(X, y)`` that re-balance the classes, for any training loop.
 

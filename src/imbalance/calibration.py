@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._containers import target_to_numpy
 from ._numeric import check_probabilities, check_weights
+from ._typing import ArrayLike, Estimator, Target
 from ._validation import encode_target
 from .exceptions import InvalidDataError, InvalidParameterError
 
@@ -133,7 +134,7 @@ def correct_undersampling(proba: Any, beta: float) -> np.ndarray:
     return beta * p / (beta * p - p + 1.0)
 
 
-def priors_from_counts(y: Any, sample_weight: Any = None) -> dict[Any, float]:
+def priors_from_counts(y: Target, sample_weight: ArrayLike = None) -> dict[Any, float]:
     """Class proportions of ``y`` (weighted by ``sample_weight`` when given).
 
     ``sample_weight`` must be finite, non-negative and not all zero
@@ -196,14 +197,14 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     """
 
     def __init__(
-        self, estimator: Any, *, training_priors: Any = None, true_priors: Any = None
+        self, estimator: Estimator, *, training_priors: Any = None, true_priors: Any = None
     ) -> None:
         self.estimator = estimator
         self.training_priors = training_priors
         self.true_priors = true_priors
 
     def fit(
-        self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None, **fit_params: Any
     ) -> PriorCorrectedClassifier:
         """Fit the estimator and learn the two sets of priors."""
         if sample_weight is not None:
@@ -221,7 +222,9 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             self.n_features_in_ = self.estimator_.n_features_in_
         return self
 
-    def _training_priors(self, y: Any, sample_weight: Any, natural: dict[Any, float]) -> Any:
+    def _training_priors(
+        self, y: Target, sample_weight: ArrayLike, natural: dict[Any, float]
+    ) -> Any:
         if self.training_priors is not None:
             return self.training_priors
         seen = getattr(self.estimator_, "training_class_counts_", None)
@@ -236,7 +239,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         check_is_fitted(self, "estimator_")
         return self.estimator_.classes_
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Probabilities under the true priors."""
         check_is_fitted(self, "estimator_")
         return correct_priors(
@@ -245,12 +248,12 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             true_priors=self.true_priors_,
         )
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The most probable class under the true priors."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     @available_if(lambda self: hasattr(self.estimator, "predict_log_proba"))
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         """Log of :meth:`predict_proba`."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))

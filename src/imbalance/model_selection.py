@@ -1,8 +1,10 @@
 """Cross-validation for imbalanced data.
 
 Leakage-safe resampled folds for training loops outside scikit-learn (torch, fastai, Keras),
-multilabel stratification, and :class:`InstanceHardnessCV`, which spreads the hard samples
-evenly over the folds.
+and :class:`InstanceHardnessCV`, which spreads the hard samples evenly over the folds.
+Iterative stratification of multi-label targets is in :mod:`imbalance.multilabel`
+(:class:`~imbalance.multilabel.MultilabelStratifiedKFold`,
+:func:`~imbalance.multilabel.multilabel_train_test_split`).
 """
 
 from __future__ import annotations
@@ -18,21 +20,16 @@ from sklearn.model_selection import BaseCrossValidator, check_cv, cross_val_pred
 from sklearn.utils.multiclass import type_of_target
 
 from ._containers import as_supported, n_rows, take_rows, target_to_numpy
+from ._typing import ArrayLike, Estimator, Label, Target
 from ._validation import encode_target
 from .base import is_sampler
 from .exceptions import InvalidParameterError
-from .multilabel import MultilabelStratifiedKFold, multilabel_train_test_split
 
-__all__ = [
-    "InstanceHardnessCV",
-    "MultilabelStratifiedKFold",
-    "multilabel_train_test_split",
-    "resampled_splits",
-]
+__all__ = ["InstanceHardnessCV", "resampled_splits"]
 
 
 def resampled_splits(
-    cv: Any, X: Any, y: Any, sampler: Any, *, groups: Any = None
+    cv: Any, X: ArrayLike, y: Target, sampler: Estimator, *, groups: ArrayLike = None
 ) -> Iterator[tuple[Any, Any, Any, Any]]:
     """Folds whose training part is resampled and whose validation part is left as it is.
 
@@ -118,12 +115,14 @@ class InstanceHardnessCV(BaseCrossValidator):
     (3,)
     """
 
-    def __init__(self, estimator: Any, *, n_splits: int = 5, pos_label: Any = None) -> None:
+    def __init__(self, estimator: Estimator, *, n_splits: int = 5, pos_label: Label = None) -> None:
         self.estimator = estimator
         self.n_splits = n_splits
         self.pos_label = pos_label
 
-    def split(self, X: Any, y: Any, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def split(
+        self, X: ArrayLike, y: Target, groups: ArrayLike = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(train, test)`` index arrays, one pair per fold.
 
         Parameters
@@ -151,11 +150,11 @@ class InstanceHardnessCV(BaseCrossValidator):
             if test.size:
                 yield np.flatnonzero(folds != fold), test
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+    def get_n_splits(self, X: ArrayLike = None, y: Target = None, groups: ArrayLike = None) -> int:
         """The number of folds, ``n_splits``."""
         return int(self.n_splits)
 
-    def _assign_folds(self, X: Any, y: Any) -> np.ndarray:
+    def _assign_folds(self, X: ArrayLike, y: Target) -> np.ndarray:
         self._check_params()
         y_arr = target_to_numpy(y)
         if type_of_target(y_arr) != "binary":

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import confusion_matrix, make_scorer, precision_score, recall_score
 
+from ._typing import ArrayLike, Label, Target
 from .exceptions import InvalidParameterError
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 
-def _check_costs(cost_matrix: Any) -> np.ndarray:
+def _check_costs(cost_matrix: ArrayLike) -> np.ndarray:
     costs = np.asarray(cost_matrix, dtype=np.float64)
     if costs.shape != (2, 2) or not np.isfinite(costs).all():
         raise InvalidParameterError(
@@ -45,7 +46,7 @@ def _check_costs(cost_matrix: Any) -> np.ndarray:
     return costs
 
 
-def cost_threshold(cost_matrix: Any) -> float:
+def cost_threshold(cost_matrix: ArrayLike) -> float:
     """The probability of the positive class above which deciding positive costs least.
 
     Examples
@@ -58,7 +59,7 @@ def cost_threshold(cost_matrix: Any) -> float:
     return float((c[0, 1] - c[0, 0]) / (c[0, 1] - c[0, 0] + c[1, 0] - c[1, 1]))
 
 
-def _mean_cost(y_true: Any, y_pred: Any, *, costs: np.ndarray, pos_label: Any) -> float:
+def _mean_cost(y_true: Target, y_pred: Target, *, costs: np.ndarray, pos_label: Label) -> float:
     labels = [
         lab
         for lab in np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)]))
@@ -69,7 +70,7 @@ def _mean_cost(y_true: Any, y_pred: Any, *, costs: np.ndarray, pos_label: Any) -
     return float((cm * costs).sum() / max(cm.sum(), 1))
 
 
-def make_cost_scorer(cost_matrix: Any, *, pos_label: Any = 1) -> Any:
+def make_cost_scorer(cost_matrix: ArrayLike, *, pos_label: Label = 1) -> Any:
     """A scorer whose value is minus the mean cost per row (higher is better).
 
     Examples
@@ -85,7 +86,7 @@ def make_cost_scorer(cost_matrix: Any, *, pos_label: Any = 1) -> Any:
 
 
 def _recall_at_precision(
-    y_true: Any, y_pred: Any, *, min_precision: float, pos_label: Any
+    y_true: Target, y_pred: Target, *, min_precision: float, pos_label: Label
 ) -> float:
     precision = precision_score(y_true, y_pred, pos_label=pos_label, zero_division=0.0)
     if precision < min_precision:
@@ -93,7 +94,9 @@ def _recall_at_precision(
     return float(recall_score(y_true, y_pred, pos_label=pos_label, zero_division=0.0))
 
 
-def _precision_at_recall(y_true: Any, y_pred: Any, *, min_recall: float, pos_label: Any) -> float:
+def _precision_at_recall(
+    y_true: Target, y_pred: Target, *, min_recall: float, pos_label: Label
+) -> float:
     recall = recall_score(y_true, y_pred, pos_label=pos_label, zero_division=0.0)
     if recall < min_recall:
         return float(recall - 1.0)
@@ -106,7 +109,7 @@ def _check_fraction(value: float, name: str) -> float:
     return float(value)
 
 
-def make_recall_at_precision_scorer(min_precision: float, *, pos_label: Any = 1) -> Any:
+def make_recall_at_precision_scorer(min_precision: float, *, pos_label: Label = 1) -> Any:
     """Scorer: the recall, provided the precision reaches ``min_precision``.
 
     Thresholds that miss the precision target score below every threshold that meets it
@@ -121,7 +124,7 @@ def make_recall_at_precision_scorer(min_precision: float, *, pos_label: Any = 1)
     return make_scorer(_recall_at_precision, min_precision=target, pos_label=pos_label)
 
 
-def make_precision_at_recall_scorer(min_recall: float, *, pos_label: Any = 1) -> Any:
+def make_precision_at_recall_scorer(min_recall: float, *, pos_label: Label = 1) -> Any:
     """Scorer: the precision, provided the recall reaches ``min_recall``.
 
     Examples

@@ -18,6 +18,10 @@ weights (mean ``C``) act like a larger learning rate (or a weaker regularisation
 scikit-learn) than ``"balanced"`` weights (mean 1 over rows). Prefer ``"balanced"`` unless you
 also tune the learning rate or the regularisation.
 
+Multi-label weights (per label, per row from its labels) are in :mod:`imbalance.multilabel`
+(:func:`~imbalance.multilabel.label_weights`, :func:`~imbalance.multilabel.label_pos_weight`,
+:func:`~imbalance.multilabel.multilabel_sample_weights`), by the same schemes.
+
 References
 ----------
 .. [1] Y. Cui, M. Jia, T.-Y. Lin, Y. Song and S. Belongie, "Class-Balanced Loss Based on
@@ -28,115 +32,32 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from ._containers import target_to_numpy
 from ._numeric import check_class_weight
 from ._strategy import resolve_sampling_strategy
-from ._typing import SamplingKind, SamplingStrategy
+from ._typing import ArrayLike, SamplingKind, SamplingStrategy, Target
 from ._validation import encode_target
+from ._weighting import SCHEMES, Scheme, weights_from_counts
 from .exceptions import InvalidDataError, InvalidParameterError
-from .multilabel import label_pos_weight, label_weights, multilabel_sample_weights
 
 __all__ = [
     "SCHEMES",
     "class_weights",
-    "label_pos_weight",
-    "label_weights",
-    "multilabel_sample_weights",
     "pos_weight",
     "sample_weights",
     "strategy_weights",
     "weights_from_counts",
 ]
 
-Scheme = Literal["balanced", "inverse", "sqrt_inverse", "effective_number", "median_frequency"]
-SCHEMES: tuple[str, ...] = (
-    "balanced",
-    "inverse",
-    "sqrt_inverse",
-    "effective_number",
-    "median_frequency",
-)
 
-
-def weights_from_counts(
-    class_counts: Sequence[float] | np.ndarray, *, scheme: Scheme = "balanced", beta: float = 0.999
-) -> np.ndarray:
-    """Weight of each class from its count, in the order given.
-
-    Parameters
-    ----------
-    class_counts : sequence of int of shape (n_classes,)
-        Number of rows of each class; every count must be positive.
-    scheme : {"balanced", "inverse", "sqrt_inverse", "effective_number", "median_frequency"}
-        How counts become weights (see the module docstring).
-    beta : float in [0, 1), default=0.999
-        Used by ``"effective_number"`` only.
-
-    Returns
-    -------
-    weights : ndarray of shape (n_classes,), float64
-
-    Examples
-    --------
-    >>> from imbalance.weights import weights_from_counts
-    >>> weights_from_counts([900, 100]).round(3).tolist()
-    [0.556, 5.0]
-    >>> weights_from_counts([900, 100], scheme="inverse").round(3).tolist()
-    [1.111, 10.0]
-    """
-    counts = _check_counts(class_counts)
-    if scheme not in SCHEMES:
-        raise InvalidParameterError(
-            f"scheme={scheme!r} is not a weighting scheme; "
-            f"use one of {', '.join(map(repr, SCHEMES))}."
-        )
-    n, n_classes = counts.sum(), counts.size
-    if scheme == "balanced":
-        return n / (n_classes * counts)
-    if scheme == "inverse":
-        return n / counts
-    if scheme == "sqrt_inverse":
-        return np.sqrt(n / counts)
-    if scheme == "median_frequency":
-        freq = counts / n
-        return np.median(freq) / freq
-    return _effective_number(counts, beta)
-
-
-def _effective_number(counts: np.ndarray, beta: float) -> np.ndarray:
-    if not (isinstance(beta, int | float) and 0.0 <= beta < 1.0):
-        raise InvalidParameterError(
-            f"beta={beta!r} must be a float in [0, 1) for scheme='effective_number'; "
-            "values such as 0.99, 0.999 or 0.9999 are usual."
-        )
-    # 1 - beta**n computed as -expm1(n log beta) keeps precision for beta close to 1.
-    effective = -np.expm1(counts * np.log(beta)) if beta > 0 else np.ones_like(counts)
-    raw = (1.0 - beta) / effective
-    return raw * (counts.size / raw.sum())
-
-
-def _check_counts(class_counts: Any) -> np.ndarray:
-    counts = np.asarray(class_counts, dtype=np.float64)
-    if counts.ndim != 1 or counts.size == 0:
-        raise InvalidDataError(
-            "class_counts must be a 1-D sequence with one count per class; "
-            f"got shape {counts.shape}."
-        )
-    bad = np.flatnonzero(~np.isfinite(counts) | (counts <= 0))
-    if bad.size:
-        raise InvalidDataError(
-            f"class_counts must be positive; class at position {int(bad[0])} has count "
-            f"{counts[bad[0]]!r}. Drop empty classes or merge them before weighting."
-        )
-    return counts
-
-
-def class_weights(y: Any, *, scheme: Scheme = "balanced", beta: float = 0.999) -> dict[Any, float]:
+def class_weights(
+    y: Target, *, scheme: Scheme = "balanced", beta: float = 0.999
+) -> dict[Any, float]:
     """Weight of each class of ``y``, ready for ``class_weight=`` in scikit-learn.
 
     Parameters
@@ -165,7 +86,7 @@ def class_weights(y: Any, *, scheme: Scheme = "balanced", beta: float = 0.999) -
 
 
 def sample_weights(
-    y: Any,
+    y: Target,
     *,
     scheme: Scheme = "balanced",
     beta: float = 0.999,
@@ -215,7 +136,7 @@ def sample_weights(
 
 
 def strategy_weights(
-    y: Any, sampling_strategy: SamplingStrategy = "auto", *, kind: SamplingKind = "over"
+    y: Target, sampling_strategy: SamplingStrategy = "auto", *, kind: SamplingKind = "over"
 ) -> dict[Any, float]:
     """Class weights that stand in for resampling with ``sampling_strategy``.
 
@@ -236,7 +157,7 @@ def strategy_weights(
     return {c: goal[c] / counts[c] for c in counts}
 
 
-def pos_weight(Y: Any) -> np.ndarray:
+def pos_weight(Y: ArrayLike) -> np.ndarray:
     """Negative-to-positive ratio of each label of a multi-label indicator.
 
     Suited to ``torch.nn.BCEWithLogitsLoss(pos_weight=...)``: each label's positives then weigh

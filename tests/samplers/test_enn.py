@@ -12,11 +12,11 @@ from sklearn.datasets import make_classification
 from sklearn.neighbors import NearestNeighbors
 
 from imbalance.exceptions import InvalidDataError, InvalidParameterError
-from imbalance.neighbors import kneighbors
+from imbalance.neighbors import NeighbourLists, kneighbors
 from imbalance.samplers import AllKNN, EditedNearestNeighbours, RepeatedEditedNearestNeighbours
-from imbalance.samplers.under import _enn
-from imbalance.samplers.under._cleaning import NeighbourLists
-from imbalance.samplers.under._enn import edited_out, edited_out_certified
+from imbalance.samplers.under import _enn_certified
+from imbalance.samplers.under._enn_certified import edited_out_certified
+from imbalance.samplers.under._enn_rule import edited_out
 
 
 def _data(n=1200, weights=(0.7, 0.2, 0.1), seed=0, sep=0.8):
@@ -163,21 +163,21 @@ def test_certified_rule_equals_the_plain_rule_with_blocks(counts, k, seed):
     X = rng.normal(size=(len(y), 2)).round(1)  # with ties
     lists = NeighbourLists(X, width=k, backend="exact", n_jobs=1, seed=0)
     plain = edited_out(lists, y, np.arange(len(y)), k, "all", len(counts))
-    old = _enn._BLOCK_ROWS
+    old = _enn_certified._BLOCK_ROWS
     try:
-        _enn._BLOCK_ROWS = 8  # blocks of about 8 rows: most bounds come from k-means blocks
+        _enn_certified._BLOCK_ROWS = 8  # blocks of ~8 rows: most bounds come from k-means blocks
         fast, _ = edited_out_certified(
             X, y, np.arange(len(counts)), k, backend="exact", n_jobs=1, rng=rng
         )
     finally:
-        _enn._BLOCK_ROWS = old
+        _enn_certified._BLOCK_ROWS = old
     np.testing.assert_array_equal(fast, np.sort(plain))
 
 
 def test_inverted_lists_remove_almost_the_same_rows(monkeypatch):
     """ENN's certified rule over the approximate index itself (forced at this size), with the
     search of the other classes calibrated on the rows nearer than each row's bound."""
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
     monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)

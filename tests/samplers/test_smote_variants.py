@@ -14,7 +14,7 @@ from imblearn.over_sampling import KMeansSMOTE as ImbKMeansSMOTE
 from sklearn.datasets import make_classification
 
 from imbalance.exceptions import InvalidDataError, InvalidParameterError
-from imbalance.neighbors import kneighbors
+from imbalance.neighbors import kneighbors, table_kneighbors
 from imbalance.samplers import (
     ADASYN,
     SMOTEN,
@@ -23,7 +23,7 @@ from imbalance.samplers import (
     BorderlineSMOTE,
     KMeansSMOTE,
 )
-from imbalance.samplers.over._categorical import vdm_kneighbors, vdm_tables
+from imbalance.samplers.over._categorical import vdm_tables
 
 
 def assert_same_distribution(a, b, z=5.0):
@@ -320,7 +320,7 @@ def test_vdm_neighbours_match_imbalanced_learns_metric():
     np.fill_diagonal(d, np.inf)
     positions = np.broadcast_to(np.arange(len(y)), d.shape)
     expected = np.lexsort((positions, d), axis=-1)[:, :4]
-    np.testing.assert_array_equal(vdm_kneighbors(codes, tables, 4), expected)
+    np.testing.assert_array_equal(table_kneighbors(codes, tables, 4), expected)
 
 
 def test_smoten_rows_are_votes_of_base_and_neighbours():

@@ -179,7 +179,7 @@ def test_missing_values_are_refused_with_their_column():
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_inverted_lists_remove_almost_the_same_rows(monkeypatch, n_jobs):
     """The approximate index itself (not the brute force it falls back to at this size)."""
-    import imbalance.neighbors as engine
+    import imbalance.neighbors._ivf as engine
 
     monkeypatch.setattr(engine, "_IVF_BUILD_PER_ROW", 0)
     monkeypatch.setattr(engine, "_IVF_SCAN_COST", 0)

@@ -228,7 +228,11 @@ def test_float16_large_logits_finite_where_representable():
             InvalidParameterError,
             r"'alpha'.*0 for every class",
         ),
-        (lambda: SoftmaxFocalLoss(alpha=[0.0, 0.0]), InvalidParameterError, r"0 for every class"),
+        (
+            lambda: SoftmaxFocalLoss(alpha=[0.0, 0.0]),
+            InvalidParameterError,
+            r"zero for every class",
+        ),
         (lambda: LDAMLoss([3, 1], weight=[1.0, np.inf]), InvalidParameterError, r"'weight'.*inf"),
         (
             lambda: FocalLoss(pos_weight=[-1.0]),

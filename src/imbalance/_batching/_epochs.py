@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._containers import take_rows
+from .._typing import ArrayLike, Target
 from ..exceptions import InvalidParameterError
 from ._batch_plans import StratifiedBatches, check_min_per_class, stratified_layout
 from ._distribution import apportion, check_num_samples, class_distribution
@@ -100,8 +101,8 @@ def draw_epochs(
 
 
 def yield_batches(
-    X: Any,
-    y: Any,
+    X: ArrayLike,
+    y: Target,
     weights: np.ndarray | None,
     plan_for: EpochBatches,
     seed: int,

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from .._typing import ArrayLike, Target
+
 __all__ = ["inspect_table"]
 
 
-def inspect_table(X: Any, y: Any, *, cv: int = 5, k_neighbors: int = 5) -> dict[str, Any]:
+def inspect_table(X: ArrayLike, y: Target, *, cv: int = 5, k_neighbors: int = 5) -> dict[str, Any]:
     """Class counts, imbalance ratio and warnings for a feature table and its target.
 
     Warnings: a target with fewer than two classes (nothing to classify: its imbalance ratio is
@@ -60,7 +62,7 @@ def inspect_table(X: Any, y: Any, *, cv: int = 5, k_neighbors: int = 5) -> dict[
     }
 
 
-def _separates(col: Any, y: Any) -> bool:
+def _separates(col: Any, y: Target) -> bool:
     """True when each value of the column (or each side of a cut) maps to one class, for 99 %+."""
     frame = col.to_frame("x").assign(y=y.to_numpy()).dropna()
     if len(frame) < 10:

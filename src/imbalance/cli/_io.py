@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .._typing import ArrayLike
 from ..exceptions import InvalidDataError
 
 __all__ = ["read_table", "split_target", "write_table"]
@@ -43,7 +44,7 @@ def read_table(path: str | Path) -> Any:
     return frame
 
 
-def split_target(frame: Any, target: str, source: str) -> tuple[Any, Any]:
+def split_target(frame: ArrayLike, target: str, source: str) -> tuple[Any, Any]:
     """Features and target column; the target must exist and have no missing value."""
     if target not in frame.columns:
         shown = ", ".join(map(str, list(frame.columns)[:12]))
@@ -64,7 +65,7 @@ def split_target(frame: Any, target: str, source: str) -> tuple[Any, Any]:
     return X, y
 
 
-def write_table(frame: Any, path: str | Path) -> None:
+def write_table(frame: ArrayLike, path: str | Path) -> None:
     """Write a DataFrame as CSV or Parquet, chosen by the file name."""
     path = Path(path)
     if _kind(path) == "parquet":

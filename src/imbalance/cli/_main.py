@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._typing import Target
 from ..exceptions import ImbalanceError, InvalidParameterError
 
 __all__ = ["build_parser", "main"]
@@ -207,7 +208,7 @@ def _run_inspect(args: argparse.Namespace) -> int:
     report = inspect_table(X, y, cv=args.cv, k_neighbors=args.k_neighbors)
     status = 1 if args.strict and report["warnings"] else 0
     if args.json_out:
-        from ..report._result import dumps_json
+        from ..report import dumps_json
 
         print(dumps_json(report))
     else:
@@ -226,7 +227,7 @@ def _run_inspect(args: argparse.Namespace) -> int:
     return status
 
 
-def _parse_strategy(text: str, y: Any) -> Any:
+def _parse_strategy(text: str, y: Target) -> Any:
     text = text.strip()
     if text.startswith("{"):
         asked = json.loads(text)
@@ -247,12 +248,12 @@ def _parse_strategy(text: str, y: Any) -> Any:
 def _run_resample(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ..report._strategies import available_sampler
+    from ..report import sampler_class
     from ._io import read_table, split_target, write_table
 
     frame = read_table(args.data)
     X, y = split_target(frame, args.target, Path(args.data).name)
-    cls = available_sampler(args.method.lower())
+    cls = sampler_class(args.method.lower())
     params: dict[str, Any] = {"sampling_strategy": _parse_strategy(args.sampling_strategy, y)}
     if "random_state" in cls().get_params():
         params["random_state"] = args.seed

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._containers import target_to_numpy
-from .._typing import RandomState, SamplingStrategy
+from .._typing import ArrayLike, RandomState, SamplingStrategy, Target
 from ..exceptions import SamplingStrategyError
 from ..samplers import RandomUnderSampler
 
@@ -16,7 +16,11 @@ __all__ = ["make_imbalance"]
 
 
 def make_imbalance(
-    X: Any, y: Any, *, sampling_strategy: SamplingStrategy, random_state: RandomState = None
+    X: ArrayLike,
+    y: Target,
+    *,
+    sampling_strategy: SamplingStrategy,
+    random_state: RandomState = None,
 ) -> tuple[Any, Any]:
     """Keep a random subset of each class so that the data set becomes imbalanced.
 

@@ -8,11 +8,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.tree import DecisionTreeClassifier
 
-from .._param_validation import Interval, validate_params
+from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, validate_params
+from .._typing import ArrayLike, Estimator, RandomState, SamplingStrategy, Target
 from ..exceptions import InvalidParameterError
 from ..pipeline import Pipeline
 from ..samplers import RandomUnderSampler
-from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._base import MemberEnsembleMixin
 from ._common import check_fit_data, draw_rows, n_to_draw
 
@@ -150,7 +150,7 @@ class BalancedBaggingClassifier(
 
     def __init__(
         self,
-        estimator: Any = None,
+        estimator: Estimator = None,
         n_estimators: int = 10,
         *,
         max_samples: float = 1.0,
@@ -159,12 +159,12 @@ class BalancedBaggingClassifier(
         bootstrap_features: bool = False,
         oob_score: bool = False,
         warm_start: bool = False,
-        sampling_strategy: Any = "auto",
+        sampling_strategy: SamplingStrategy = "auto",
         replacement: bool = False,
         n_jobs: int | None = None,
-        random_state: Any = None,
+        random_state: RandomState = None,
         verbose: int = 0,
-        sampler: Any = None,
+        sampler: Estimator = None,
     ) -> None:
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -181,7 +181,9 @@ class BalancedBaggingClassifier(
         self.verbose = verbose
         self.sampler = sampler
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BalancedBaggingClassifier:
+    def fit(
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+    ) -> BalancedBaggingClassifier:
         """Fit the members.
 
         Parameters

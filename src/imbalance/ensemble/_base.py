@@ -11,6 +11,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._typing import ArrayLike, Estimator, RandomState
 from .._validation import check_generator
 from ..exceptions import InvalidParameterError
 from ..pipeline import Pipeline
@@ -57,7 +58,7 @@ class MemberEnsembleMixin:
     _allow_nan: ClassVar[bool] = False
     n_estimators: int
     n_jobs: int | None
-    random_state: Any
+    random_state: RandomState
     verbose: int
     warm_start: bool
     oob_score: bool
@@ -111,13 +112,13 @@ class MemberEnsembleMixin:
 
     def _grow(
         self,
-        X: Any,
+        X: ArrayLike,
         y: np.ndarray,
         w: np.ndarray | None,
-        sampler: Any,
-        estimator: Any,
+        sampler: Estimator,
+        estimator: Estimator,
         draw: Draw,
-        extra_weight: Any = None,
+        extra_weight: ArrayLike = None,
     ) -> list[Member]:
         """Fit the members still missing (all of them, unless warm-starting)."""
         missing = self._members_to_add()
@@ -142,7 +143,7 @@ class MemberEnsembleMixin:
             self._store(m)
         return members
 
-    def _set_oob(self, X: Any, y: np.ndarray, trained: list[np.ndarray] | None) -> None:
+    def _set_oob(self, X: ArrayLike, y: np.ndarray, trained: list[np.ndarray] | None) -> None:
         """Out-of-bag probabilities and accuracy from the rows each member's model did not
         train on (rows every member trained on get NaN and are left out of the score); with
         ``trained=None`` (``oob_score=False``), forget any earlier estimate."""
@@ -157,7 +158,7 @@ class MemberEnsembleMixin:
         predicted = self.classes_[np.argmax(proba[scored], axis=1)]
         self.oob_score_ = float(accuracy_score(y[scored], predicted)) if scored.any() else np.nan
 
-    def _check_X(self, X: Any) -> Any:
+    def _check_X(self, X: ArrayLike) -> Any:
         check_is_fitted(self, "estimators_")
         finite: bool | str = "allow-nan" if self._allow_nan else True
         return validate_data(
@@ -178,7 +179,7 @@ class MemberEnsembleMixin:
     def __iter__(self) -> Iterator[Any]:
         return iter(self.estimators_)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities of each row: the mean over the members (the members' votes for
         estimators without ``predict_proba``).
 
@@ -194,7 +195,7 @@ class MemberEnsembleMixin:
         X = self._check_X(X)
         return average_proba(self._models(), X, self.classes_, self.n_jobs)
 
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`.
 
         Parameters
@@ -209,7 +210,7 @@ class MemberEnsembleMixin:
             return np.log(self.predict_proba(X))
 
     @available_if(_final_has("decision_function"))
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
         """Mean of the members' decision scores (when the members' model has
         ``decision_function``; every member must have seen every class).
 
@@ -226,7 +227,7 @@ class MemberEnsembleMixin:
         owner = type(self).__name__
         return average_decision(owner, self._models(), X, self.classes_, self.n_jobs)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Most probable class of each row.
 
         Parameters

@@ -14,12 +14,12 @@ from sklearn.metrics import accuracy_score
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._param_validation import Interval, Options, validate_params
+from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, Options, validate_params
+from .._typing import ArrayLike, Estimator, RandomState, SamplingStrategy, Target
 from .._validation import check_generator
 from ..exceptions import InvalidDataError
 from ..pipeline import make_pipeline, resample_sample_weight
 from ..samplers import RandomUnderSampler
-from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._bagging import _N_JOBS
 from ._common import MAX_SEED, check_fit_data, seeded
 
@@ -140,14 +140,14 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        estimator: Any = None,
+        estimator: Estimator = None,
         *,
         n_estimators: int = 50,
         learning_rate: float = 1.0,
         algorithm: str = "deprecated",
-        sampling_strategy: Any = "auto",
+        sampling_strategy: SamplingStrategy = "auto",
         replacement: bool = False,
-        random_state: Any = None,
+        random_state: RandomState = None,
         n_jobs: int | None = None,
     ) -> None:
         self.estimator = estimator
@@ -159,7 +159,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RUSBoostClassifier:
+    def fit(self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None) -> RUSBoostClassifier:
         """Boost.
 
         Parameters
@@ -204,7 +204,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def _step(
-        self, m: int, X: Any, y: np.ndarray, w: np.ndarray, seed: int
+        self, m: int, X: ArrayLike, y: np.ndarray, w: np.ndarray, seed: int
     ) -> tuple[np.ndarray, bool]:
         """One boosting step; returns the new weights and whether boosting stops."""
         sampler = seeded(self.base_sampler_, seed)
@@ -249,7 +249,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def __iter__(self) -> Iterator[Any]:
         return iter(self.estimators_)
 
-    def _staged_scores(self, X: Any) -> Iterator[np.ndarray]:
+    def _staged_scores(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """SAMME scores after each kept step (see :meth:`decision_function`)."""
         check_is_fitted(self, "estimators_")
         X = validate_data(self, X, accept_sparse=["csr", "csc"], dtype=None, reset=False)
@@ -278,7 +278,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             return np.asarray(self.classes_[(score > 0).astype(np.intp)])
         return np.asarray(self.classes_[np.argmax(score, axis=1)])
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
         """SAMME scores: the step-weighted votes, ``1`` for the predicted class and
         ``-1 / (K - 1)`` for the others, divided by the total step weight.
 
@@ -293,7 +293,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         return deque(self._staged_scores(X), maxlen=1).pop()
 
-    def staged_decision_function(self, X: Any) -> Iterator[np.ndarray]:
+    def staged_decision_function(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """:meth:`decision_function` of the ensemble after each kept step.
 
         Parameters
@@ -306,7 +306,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         yield from self._staged_scores(X)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities: a softmax of the SAMME scores divided by ``K - 1``.
 
         Parameters
@@ -319,7 +319,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         return self._proba(self.decision_function(X))
 
-    def staged_predict_proba(self, X: Any) -> Iterator[np.ndarray]:
+    def staged_predict_proba(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """:meth:`predict_proba` of the ensemble after each kept step.
 
         Parameters
@@ -333,7 +333,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         for score in self._staged_scores(X):
             yield self._proba(score)
 
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`.
 
         Parameters
@@ -347,7 +347,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Class with the highest SAMME score.
 
         Parameters
@@ -360,7 +360,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """
         return self._label(self.decision_function(X))
 
-    def staged_predict(self, X: Any) -> Iterator[np.ndarray]:
+    def staged_predict(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """:meth:`predict` of the ensemble after each kept step.
 
         Parameters
@@ -374,7 +374,9 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         for score in self._staged_scores(X):
             yield self._label(score)
 
-    def staged_score(self, X: Any, y: Any, sample_weight: Any = None) -> Iterator[float]:
+    def staged_score(
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+    ) -> Iterator[float]:
         """Accuracy of the ensemble after each kept step.
 
         Parameters
@@ -406,7 +408,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _step_votes(est: Any, X: Any, classes: np.ndarray) -> np.ndarray:
+def _step_votes(est: Any, X: ArrayLike, classes: np.ndarray) -> np.ndarray:
     return np.asarray(est.predict(X)[:, None] == classes[None, :])
 
 

@@ -20,6 +20,7 @@ from sklearn.base import clone
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
+from .._typing import ArrayLike, Estimator, Target
 from .._validation import check_sample_weight
 from ..exceptions import InvalidDataError, InvalidParameterError
 from ..pipeline import resample_sample_weight
@@ -53,7 +54,7 @@ class Member:
 
 
 def check_fit_data(
-    est: Any, X: Any, y: Any, sample_weight: Any, *, allow_nan: bool = False
+    est: Any, X: ArrayLike, y: Target, sample_weight: ArrayLike, *, allow_nan: bool = False
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     """Validated X (dense or CSR/CSC), 1-D class labels, and sample weights (or None)."""
     finite: bool | str = "allow-nan" if allow_nan else True
@@ -67,7 +68,7 @@ def check_fit_data(
     return X, y, w
 
 
-def seeded(estimator: Any, seed: int) -> Any:
+def seeded(estimator: Estimator, seed: int) -> Any:
     """A clone of ``estimator`` whose every ``random_state`` (nested ones too) is ``seed``."""
     est = clone(estimator)
     names = [
@@ -102,15 +103,15 @@ def draw_rows(rng: np.random.Generator, n: int, size: int, replace: bool) -> np.
 
 
 def _fit_one(
-    sampler: Any,
-    estimator: Any,
-    X: Any,
+    sampler: Estimator,
+    estimator: Estimator,
+    X: ArrayLike,
     y: np.ndarray,
     w: np.ndarray | None,
     rows: np.ndarray,
     features: np.ndarray,
     seed: int,
-    extra_weight: Any,
+    extra_weight: ArrayLike,
 ) -> Member:
     Xm = X[rows] if features.size == X.shape[1] else X[rows][:, features]
     sampler = seeded(sampler, seed)
@@ -130,16 +131,16 @@ def _fit_one(
 
 def fit_members(
     owner: str,
-    sampler: Any,
-    estimator: Any,
-    X: Any,
+    sampler: Estimator,
+    estimator: Estimator,
+    X: ArrayLike,
     y: np.ndarray,
     w: np.ndarray | None,
     draws: list[tuple[np.ndarray, np.ndarray, int]],
     *,
     n_jobs: int | None,
     verbose: int = 0,
-    extra_weight: Any = None,
+    extra_weight: ArrayLike = None,
 ) -> list[Member]:
     """Fit one member per ``(rows, features, seed)`` of ``draws``, in parallel threads.
 
@@ -161,11 +162,13 @@ def fit_members(
     )
 
 
-def _columns(X: Any, features: np.ndarray) -> Any:
+def _columns(X: ArrayLike, features: np.ndarray) -> Any:
     return X if features.size == X.shape[1] else X[:, features]
 
 
-def _member_proba(model: Any, features: np.ndarray, X: Any, classes: np.ndarray) -> np.ndarray:
+def _member_proba(
+    model: Estimator, features: np.ndarray, X: ArrayLike, classes: np.ndarray
+) -> np.ndarray:
     """Probabilities of a member over all ``classes`` (zero for classes it never saw); members
     without ``predict_proba`` vote with ``predict``."""
     Xm = _columns(X, features)
@@ -178,7 +181,7 @@ def _member_proba(model: Any, features: np.ndarray, X: Any, classes: np.ndarray)
 
 
 def average_proba(
-    models: list[tuple[Any, np.ndarray]], X: Any, classes: np.ndarray, n_jobs: int | None
+    models: list[tuple[Any, np.ndarray]], X: ArrayLike, classes: np.ndarray, n_jobs: int | None
 ) -> np.ndarray:
     """Mean of the members' class probabilities (or votes); ``models`` are (model, columns)."""
     parts = Parallel(n_jobs=n_jobs, prefer="threads")(
@@ -188,7 +191,7 @@ def average_proba(
 
 
 def _member_decision(
-    owner: str, model: Any, features: np.ndarray, X: Any, classes: np.ndarray
+    owner: str, model: Estimator, features: np.ndarray, X: ArrayLike, classes: np.ndarray
 ) -> np.ndarray:
     if not np.array_equal(model.classes_, classes):
         raise InvalidDataError(
@@ -202,7 +205,7 @@ def _member_decision(
 def average_decision(
     owner: str,
     models: list[tuple[Any, np.ndarray]],
-    X: Any,
+    X: ArrayLike,
     classes: np.ndarray,
     n_jobs: int | None,
 ) -> np.ndarray:
@@ -217,7 +220,7 @@ def oob_proba(
     owner: str,
     models: list[tuple[Any, np.ndarray]],
     trained: list[np.ndarray],
-    X: Any,
+    X: ArrayLike,
     classes: np.ndarray,
 ) -> np.ndarray:
     """Mean probabilities of each row over the members that did not train on it (NaN, with a

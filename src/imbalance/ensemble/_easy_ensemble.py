@@ -8,10 +8,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.ensemble import AdaBoostClassifier
 
-from .._param_validation import Interval, validate_params
+from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, validate_params
+from .._typing import ArrayLike, Estimator, RandomState, SamplingStrategy, Target
 from ..pipeline import Pipeline
 from ..samplers import RandomUnderSampler
-from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._bagging import _N_JOBS
 from ._base import MemberEnsembleMixin
 from ._common import check_fit_data
@@ -115,13 +115,13 @@ class EasyEnsembleClassifier(
     def __init__(
         self,
         n_estimators: int = 10,
-        estimator: Any = None,
+        estimator: Estimator = None,
         *,
         warm_start: bool = False,
-        sampling_strategy: Any = "auto",
+        sampling_strategy: SamplingStrategy = "auto",
         replacement: bool = False,
         n_jobs: int | None = None,
-        random_state: Any = None,
+        random_state: RandomState = None,
         verbose: int = 0,
     ) -> None:
         self.n_estimators = n_estimators
@@ -133,7 +133,9 @@ class EasyEnsembleClassifier(
         self.random_state = random_state
         self.verbose = verbose
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> EasyEnsembleClassifier:
+    def fit(
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+    ) -> EasyEnsembleClassifier:
         """Fit the members.
 
         Parameters

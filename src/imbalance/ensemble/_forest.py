@@ -11,11 +11,11 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import get_tags
 from sklearn.utils.class_weight import compute_sample_weight
 
-from .._param_validation import Interval, Options, validate_params
+from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, Options, validate_params
+from .._typing import ArrayLike, RandomState, SamplingStrategy, Target
 from ..exceptions import InvalidParameterError
 from ..pipeline import make_pipeline
 from ..samplers import RandomUnderSampler
-from ..samplers.over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._bagging import _N_JOBS
 from ._base import MemberEnsembleMixin
 from ._common import Member, check_fit_data, n_to_draw
@@ -182,10 +182,10 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
         min_impurity_decrease: float = 0.0,
         bootstrap: bool = False,
         oob_score: bool = False,
-        sampling_strategy: Any = "all",
+        sampling_strategy: SamplingStrategy = "all",
         replacement: bool = True,
         n_jobs: int | None = None,
-        random_state: Any = None,
+        random_state: RandomState = None,
         verbose: int = 0,
         warm_start: bool = False,
         class_weight: Any = None,
@@ -215,7 +215,9 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
         self.max_samples = max_samples
         self.monotonic_cst = monotonic_cst
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BalancedRandomForestClassifier:
+    def fit(
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+    ) -> BalancedRandomForestClassifier:
         """Grow the trees.
 
         Parameters
@@ -286,7 +288,7 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
     def _models(self) -> list[tuple[Any, np.ndarray]]:
         return list(zip(self.estimators_, self.estimators_features_, strict=True))
 
-    def apply(self, X: Any) -> np.ndarray:
+    def apply(self, X: ArrayLike) -> np.ndarray:
         """The leaf each row reaches in each tree.
 
         Parameters
@@ -301,7 +303,7 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
         X = self._check_X(X)
         return np.column_stack([tree.apply(X) for tree in self.estimators_])
 
-    def decision_path(self, X: Any) -> tuple[sparse.csr_matrix, np.ndarray]:
+    def decision_path(self, X: ArrayLike) -> tuple[sparse.csr_matrix, np.ndarray]:
         """The nodes each row passes through, in every tree.
 
         Parameters

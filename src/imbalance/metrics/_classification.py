@@ -14,6 +14,7 @@ from sklearn.utils import check_consistent_length
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from .._numeric import check_weights
+from .._typing import ArrayLike, Label, Target
 from ..exceptions import InvalidDataError, InvalidParameterError
 
 __all__ = [
@@ -35,7 +36,7 @@ _AVERAGES = ("binary", "micro", "macro", "weighted", None)
 _SHARED = ("y_true", "y_pred", "labels", "pos_label", "average", "sample_weight")
 
 
-def _check_targets(y_true: Any, y_pred: Any) -> tuple[str, np.ndarray, np.ndarray]:
+def _check_targets(y_true: Target, y_pred: Target) -> tuple[str, np.ndarray, np.ndarray]:
     """Both targets as 1-d label arrays, and whether together they are binary or multiclass."""
     check_consistent_length(y_true, y_pred)
     kinds = {
@@ -65,7 +66,7 @@ def _check_average(average: Any, allowed: tuple[Any, ...] = _AVERAGES) -> None:
 
 
 def _confusion(
-    y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray, sample_weight: Any
+    y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray, sample_weight: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``tn, fp, fn, tp`` of each label (one against the rest), weighted.
 
@@ -112,7 +113,7 @@ def _divide(num: np.ndarray, den: np.ndarray, what: str, zero_division: ZeroDivi
 
 
 def _binary_labels(
-    kind: str, present: np.ndarray, pos_label: Any, zero_division: ZeroDivision
+    kind: str, present: np.ndarray, pos_label: Label, zero_division: ZeroDivision
 ) -> list[Any] | None:
     """``[pos_label]`` for ``average="binary"``; None when the score is degenerate (0.0)."""
     if kind != "binary":
@@ -137,13 +138,13 @@ def _binary_labels(
 
 
 def sensitivity_specificity_support(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     *,
-    labels: Any = None,
-    pos_label: Any = 1,
+    labels: ArrayLike = None,
+    pos_label: Label = 1,
     average: Average = None,
-    sample_weight: Any = None,
+    sample_weight: ArrayLike = None,
     zero_division: ZeroDivision = "warn",
 ) -> tuple[Any, Any, Any]:
     """Sensitivity, specificity and support of each class (one against the rest).
@@ -219,13 +220,13 @@ def sensitivity_specificity_support(
 
 
 def sensitivity_score(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     *,
-    labels: Any = None,
-    pos_label: Any = 1,
+    labels: ArrayLike = None,
+    pos_label: Label = 1,
     average: Average = "binary",
-    sample_weight: Any = None,
+    sample_weight: ArrayLike = None,
     zero_division: ZeroDivision = "warn",
 ) -> Any:
     """Sensitivity (the recall of a class): see :func:`sensitivity_specificity_support`.
@@ -248,13 +249,13 @@ def sensitivity_score(
 
 
 def specificity_score(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     *,
-    labels: Any = None,
-    pos_label: Any = 1,
+    labels: ArrayLike = None,
+    pos_label: Label = 1,
     average: Average = "binary",
-    sample_weight: Any = None,
+    sample_weight: ArrayLike = None,
     zero_division: ZeroDivision = "warn",
 ) -> Any:
     """Specificity (the recall of the other classes): see :func:`sensitivity_specificity_support`.
@@ -277,13 +278,13 @@ def specificity_score(
 
 
 def geometric_mean_score(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     *,
-    labels: Any = None,
-    pos_label: Any = 1,
+    labels: ArrayLike = None,
+    pos_label: Label = 1,
     average: Average | Literal["multiclass"] = "multiclass",
-    sample_weight: Any = None,
+    sample_weight: ArrayLike = None,
     correction: float = 0.0,
 ) -> Any:
     """Geometric mean of sensitivities (G-mean).
@@ -417,15 +418,15 @@ def make_index_balanced_accuracy(*, alpha: float = 0.1, squared: bool = True) ->
 
 
 def index_balanced_accuracy(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     *,
     alpha: float = 0.1,
     squared: bool = True,
-    labels: Any = None,
-    pos_label: Any = 1,
+    labels: ArrayLike = None,
+    pos_label: Label = 1,
     average: Average = "binary",
-    sample_weight: Any = None,
+    sample_weight: ArrayLike = None,
 ) -> Any:
     """Index balanced accuracy of the G-mean: ``(1 + alpha * (TPR - TNR)) * G``.
 
@@ -452,7 +453,7 @@ def index_balanced_accuracy(
 
 
 def macro_averaged_mean_absolute_error(
-    y_true: Any, y_pred: Any, *, sample_weight: Any = None
+    y_true: Target, y_pred: Target, *, sample_weight: ArrayLike = None
 ) -> float:
     """Mean absolute error of each true class, averaged over the classes (ordinal targets).
 

@@ -9,7 +9,9 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from .._typing import ArrayLike, Target
 from ..exceptions import InvalidDataError, InvalidParameterError
+from ..neighbors import table_distances
 
 __all__ = ["ValueDifferenceMetric"]
 
@@ -75,7 +77,7 @@ class ValueDifferenceMetric(BaseEstimator):
         self.k = k
         self.r = r
 
-    def fit(self, X: Any, y: Any) -> ValueDifferenceMetric:
+    def fit(self, X: ArrayLike, y: Target) -> ValueDifferenceMetric:
         """Learn the class distribution of every value of every feature.
 
         Parameters
@@ -106,7 +108,7 @@ class ValueDifferenceMetric(BaseEstimator):
             )
         return self
 
-    def pairwise(self, X: Any, Y: Any = None) -> np.ndarray:
+    def pairwise(self, X: ArrayLike, Y: ArrayLike = None) -> np.ndarray:
         """Distance between every row of ``X`` and every row of ``Y`` (of ``X`` when None).
 
         Parameters
@@ -122,12 +124,11 @@ class ValueDifferenceMetric(BaseEstimator):
         check_is_fitted(self, "proba_per_class_")
         codes_X = self._check_codes(X, "X")
         codes_Y = codes_X if Y is None else self._check_codes(Y, "Y")
-        distances = np.zeros((codes_X.shape[0], codes_Y.shape[0]))
-        for j, proba in enumerate(self.proba_per_class_):
+        tables = []
+        for proba in self.proba_per_class_:
             gaps = np.abs(proba[:, None, :] - proba[None, :, :]) ** self.k
-            table = gaps.sum(axis=2) ** (self.r / self.k)  # (value, value) -> delta ** r
-            distances += table[np.ix_(codes_X[:, j], codes_Y[:, j])]
-        return distances
+            tables.append(gaps.sum(axis=2) ** (self.r / self.k))  # (value, value) -> delta ** r
+        return table_distances(codes_X, codes_Y, tables)  # the engine sums the tables
 
     def _check_params(self) -> None:
         for name in ("k", "r"):
@@ -166,7 +167,7 @@ class ValueDifferenceMetric(BaseEstimator):
             )
         return given.astype(np.intp)
 
-    def _check_codes(self, X: Any, name: str) -> np.ndarray:
+    def _check_codes(self, X: ArrayLike, name: str) -> np.ndarray:
         X = validate_data(self, X, dtype=None, reset=False)
         codes = _as_codes(X, name)
         beyond = codes >= self.n_categories_
@@ -185,7 +186,7 @@ class ValueDifferenceMetric(BaseEstimator):
         return tags
 
 
-def _as_codes(X: Any, name: str) -> np.ndarray:
+def _as_codes(X: ArrayLike, name: str) -> np.ndarray:
     """Non-negative whole numbers as an integer array, or a message saying what is wrong."""
     X = check_array(X, dtype=None)
     if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)):

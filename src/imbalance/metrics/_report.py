@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.utils.multiclass import unique_labels
 
+from .._typing import ArrayLike, Target
 from ..exceptions import InvalidParameterError
 from ._classification import sensitivity_specificity_support
 
@@ -18,12 +19,12 @@ _TOTAL = "avg / total"
 
 
 def classification_report_imbalanced(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     *,
-    labels: Any = None,
+    labels: ArrayLike = None,
     target_names: Any = None,
-    sample_weight: Any = None,
+    sample_weight: ArrayLike = None,
     digits: int = 2,
     alpha: float = 0.1,
     output_dict: bool = False,
@@ -95,10 +96,10 @@ def classification_report_imbalanced(
 
 
 def _per_class(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     labels: np.ndarray,
-    sample_weight: Any,
+    sample_weight: ArrayLike,
     alpha: float,
     zero_division: Any,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:

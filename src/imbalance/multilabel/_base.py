@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.utils import Tags
 
 from .. import _containers
+from .._typing import ArrayLike, Target
 from ..base import BaseSampler, Resampled, column_names
 from ._target import LabelMatrix, check_lengths, encode_multilabel, write_labels
 
@@ -89,14 +90,14 @@ class BaseMultilabelSampler(BaseSampler):
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {}
 
-    def _check_data(self, X: Any, y: Any) -> tuple[Any, Any, int, Any]:
+    def _check_data(self, X: ArrayLike, y: Target) -> tuple[Any, Any, int, Any]:
         X = _containers.as_supported(X)
         n_samples, n_features = _containers.shape_2d(X)
         target = encode_multilabel(y)
         check_lengths(n_samples, target)
         return X, y, n_features, target
 
-    def _record_input(self, X: Any, n_features: int, target: LabelMatrix) -> None:
+    def _record_input(self, X: ArrayLike, n_features: int, target: LabelMatrix) -> None:
         self.n_features_in_ = n_features
         names = column_names(X)
         if names is None:
@@ -110,7 +111,7 @@ class BaseMultilabelSampler(BaseSampler):
         """Multi-label samplers set their counts as they resample (``target_counts_``)."""
 
     def _assemble(
-        self, X: Any, y: Any, target: LabelMatrix, out: MultilabelResampled
+        self, X: ArrayLike, y: Target, target: LabelMatrix, out: MultilabelResampled
     ) -> tuple[Any, Any]:
         res = out.rows
         n_kept, n_new = res.indices.size, res.parents.shape[0]
@@ -134,7 +135,7 @@ class BaseMultilabelSampler(BaseSampler):
         return X_res, y_res
 
     def _fit_resample(
-        self, X: Any, target: LabelMatrix, rng: np.random.Generator
+        self, X: ArrayLike, target: LabelMatrix, rng: np.random.Generator
     ) -> MultilabelResampled:
         raise NotImplementedError
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .._typing import ArrayLike
 from ..exceptions import InvalidDataError
 from ._target import LabelMatrix, encode_multilabel
 
@@ -71,7 +72,7 @@ def scumble_rows_of(target: LabelMatrix, ir: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
-def irlbl(Y: Any) -> np.ndarray:
+def irlbl(Y: ArrayLike) -> np.ndarray:
     """Imbalance ratio per label: the count of the most frequent label over the label's count.
 
     Parameters
@@ -105,7 +106,7 @@ def irlbl(Y: Any) -> np.ndarray:
     return irlbl_of(encode_multilabel(Y))
 
 
-def mean_ir(Y: Any) -> float:
+def mean_ir(Y: ArrayLike) -> float:
     """Mean of the per-label imbalance ratios (MeanIR).
 
     Parameters
@@ -136,7 +137,7 @@ def mean_ir(Y: Any) -> float:
     return float(irlbl(Y).mean())
 
 
-def max_ir(Y: Any) -> float:
+def max_ir(Y: ArrayLike) -> float:
     """Largest per-label imbalance ratio (MaxIR): the most frequent label over the rarest.
 
     Parameters
@@ -166,7 +167,7 @@ def max_ir(Y: Any) -> float:
     return float(irlbl(Y).max())
 
 
-def cvir(Y: Any) -> float:
+def cvir(Y: ArrayLike) -> float:
     """Coefficient of variation of the per-label imbalance ratios (CVIR).
 
     The sample standard deviation of IRLbl (``L - 1`` in the denominator) over MeanIR; 0 for a
@@ -204,7 +205,7 @@ def _cvir(ir: np.ndarray) -> float:
     return 0.0 if ir.size < 2 else float(ir.std(ddof=1) / ir.mean())
 
 
-def scumble_per_sample(Y: Any) -> np.ndarray:
+def scumble_per_sample(Y: ArrayLike) -> np.ndarray:
     """SCUMBLE of each row: how unevenly imbalanced the labels that appear together are.
 
     ``1 - geometric_mean / arithmetic_mean`` of the IRLbl of the row's labels: 0 when the row
@@ -241,7 +242,7 @@ def scumble_per_sample(Y: Any) -> np.ndarray:
     return scumble_rows_of(target, irlbl_of(target))
 
 
-def scumble(Y: Any) -> float:
+def scumble(Y: ArrayLike) -> float:
     """Score of concurrence among imbalanced labels (SCUMBLE): the mean of the rows' SCUMBLE.
 
     Parameters
@@ -272,7 +273,7 @@ def scumble(Y: Any) -> float:
     return float(scumble_per_sample(Y).mean())
 
 
-def label_cardinality(Y: Any) -> float:
+def label_cardinality(Y: ArrayLike) -> float:
     """Mean number of labels per row.
 
     Parameters
@@ -302,7 +303,7 @@ def label_cardinality(Y: Any) -> float:
     return float(encode_multilabel(Y).cardinalities.mean())
 
 
-def label_density(Y: Any) -> float:
+def label_density(Y: ArrayLike) -> float:
     """Mean fraction of the labels that a row holds: cardinality over the number of labels.
 
     Parameters
@@ -333,7 +334,7 @@ def label_density(Y: Any) -> float:
     return float(target.cardinalities.mean() / target.n_labels)
 
 
-def label_combination_count(Y: Any) -> int:
+def label_combination_count(Y: ArrayLike) -> int:
     """Number of distinct label sets (label combinations) among the rows.
 
     The empty label set counts as one combination when some row has no label.
@@ -380,7 +381,7 @@ def packed_rows(target: LabelMatrix) -> np.ndarray:
     return np.ascontiguousarray(packed.reshape(n, n_bytes)).view(np.dtype((np.void, n_bytes)))[:, 0]
 
 
-def multilabel_summary(Y: Any) -> dict[str, Any]:
+def multilabel_summary(Y: ArrayLike) -> dict[str, Any]:
     """Every imbalance measure of a multi-label target, as plain data (JSON-ready).
 
     Parameters

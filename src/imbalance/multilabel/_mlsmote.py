@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from .. import _containers
 from .._param_validation import Interval, Options
+from .._typing import ArrayLike, RandomState
 from ..base import Resampled, SamplerTags
 from ..exceptions import DataTypeError, InvalidDataError
 from ._base import BaseMultilabelSampler, MultilabelResampled
@@ -140,7 +141,7 @@ class MLSMOTE(BaseMultilabelSampler):
         label_generation: str = "ranking",
         neighbors: str = "auto",
         n_jobs: int | None = None,
-        random_state: Any = None,
+        random_state: RandomState = None,
     ) -> None:
         self.k_neighbors = k_neighbors
         self.label_generation = label_generation
@@ -149,7 +150,7 @@ class MLSMOTE(BaseMultilabelSampler):
         self.random_state = random_state
 
     def _fit_resample(
-        self, X: Any, target: LabelMatrix, rng: np.random.Generator
+        self, X: ArrayLike, target: LabelMatrix, rng: np.random.Generator
     ) -> MultilabelResampled:
         ir = irlbl_of(target, what="its imbalance ratio (MLSMOTE needs it)")
         self.mean_ir_ = float(ir.mean())
@@ -274,7 +275,7 @@ class _Features:
         return self.values[positions]
 
 
-def _features(X: Any) -> _Features:
+def _features(X: ArrayLike) -> _Features:
     try:
         columns = _containers.numeric_column_positions(X)
     except DataTypeError as exc:
@@ -291,7 +292,7 @@ def _features(X: Any) -> _Features:
     return _Features(values, columns, time_columns, times)
 
 
-def _check_finite(X: Any, values: Any, columns: list[int]) -> None:
+def _check_finite(X: ArrayLike, values: ArrayLike, columns: list[int]) -> None:
     data = values.data if sp.issparse(values) else values
     if np.isfinite(data).all():
         return
@@ -305,7 +306,7 @@ def _check_finite(X: Any, values: Any, columns: list[int]) -> None:
     )
 
 
-def _interpolate(X: Any, features: _Features, draws: _Draws) -> Any:
+def _interpolate(X: ArrayLike, features: _Features, draws: _Draws) -> Any:
     seeds, partners, steps = draws.seeds, draws.partners, draws.steps
     values = features.values
     if sp.issparse(values):
@@ -321,7 +322,9 @@ def _interpolate(X: Any, features: _Features, draws: _Draws) -> Any:
     return np.concatenate([np.asarray(numeric), times], axis=1)
 
 
-def _voted_sources(X: Any, features: _Features, groups: list[np.ndarray]) -> dict[int, np.ndarray]:
+def _voted_sources(
+    X: ArrayLike, features: _Features, groups: list[np.ndarray]
+) -> dict[int, np.ndarray]:
     """For each non-numeric DataFrame column, the group row holding the most frequent value."""
     if not _containers.is_frame(X) or not groups:
         return {}

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .._param_validation import Interval
+from .._typing import ArrayLike, RandomState
 from ..base import Resampled, SamplerTags
 from ._base import BaseMultilabelSampler, MultilabelResampled
 from ._measures import irlbl_of
@@ -88,12 +89,12 @@ class MLROS(BaseMultilabelSampler):
     }
     _sampler_tags = SamplerTags(kind="over", exact_counts=False)
 
-    def __init__(self, *, percentage: float = 25.0, random_state: Any = None) -> None:
+    def __init__(self, *, percentage: float = 25.0, random_state: RandomState = None) -> None:
         self.percentage = percentage
         self.random_state = random_state
 
     def _fit_resample(
-        self, X: Any, target: LabelMatrix, rng: np.random.Generator
+        self, X: ArrayLike, target: LabelMatrix, rng: np.random.Generator
     ) -> MultilabelResampled:
         ir = irlbl_of(target, what="its imbalance ratio (ML-ROS needs it)")
         self.mean_ir_ = float(ir.mean())
@@ -189,14 +190,18 @@ class MLRUS(BaseMultilabelSampler):
     _sampler_tags = SamplerTags(kind="under", exact_counts=False)
 
     def __init__(
-        self, *, percentage: float = 25.0, random_state: Any = None, protect_minority: bool = True
+        self,
+        *,
+        percentage: float = 25.0,
+        random_state: RandomState = None,
+        protect_minority: bool = True,
     ) -> None:
         self.percentage = percentage
         self.random_state = random_state
         self.protect_minority = protect_minority
 
     def _fit_resample(
-        self, X: Any, target: LabelMatrix, rng: np.random.Generator
+        self, X: ArrayLike, target: LabelMatrix, rng: np.random.Generator
     ) -> MultilabelResampled:
         ir = irlbl_of(target, what="its imbalance ratio (ML-RUS needs it)")
         self.mean_ir_ = float(ir.mean())

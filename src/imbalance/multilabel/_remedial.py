@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .._typing import ArrayLike
 from ..base import Resampled, SamplerTags
 from ._base import BaseMultilabelSampler, MultilabelResampled, minority_mask
 from ._measures import irlbl_of, scumble_rows_of
@@ -95,7 +96,7 @@ class REMEDIAL(BaseMultilabelSampler):
         pass
 
     def _fit_resample(
-        self, X: Any, target: LabelMatrix, rng: np.random.Generator | None
+        self, X: ArrayLike, target: LabelMatrix, rng: np.random.Generator | None
     ) -> MultilabelResampled:
         ir = irlbl_of(target, what="its imbalance ratio (REMEDIAL needs it)")
         minority = minority_mask(ir)

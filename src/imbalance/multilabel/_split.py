@@ -11,6 +11,7 @@ import numpy as np
 
 from .._containers import as_supported, n_rows, take_rows
 from .._param_validation import Interval, validate_params
+from .._typing import ArrayLike, RandomState, Target
 from .._validation import check_generator
 from ..exceptions import InvalidDataError, InvalidParameterError
 from ._stratify import assign_folds, stratification_units
@@ -91,7 +92,7 @@ class MultilabelStratifiedKFold:
         *,
         order: int = 1,
         shuffle: bool = False,
-        random_state: Any = None,
+        random_state: RandomState = None,
     ) -> None:
         self.n_splits = n_splits
         self.order = order
@@ -102,12 +103,12 @@ class MultilabelStratifiedKFold:
         params = ", ".join(f"{p}={getattr(self, p)!r}" for p in sorted(self._parameter_constraints))
         return f"{type(self).__name__}({params})"
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+    def get_n_splits(self, X: ArrayLike = None, y: Target = None, groups: ArrayLike = None) -> int:
         """Number of folds (``n_splits``); X, y and groups are ignored."""
         return int(self.n_splits)
 
     def split(
-        self, X: Any, y: Any = None, groups: Any = None
+        self, X: ArrayLike, y: Target = None, groups: ArrayLike = None
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Positions of the training and test rows of each fold.
 
@@ -143,7 +144,7 @@ class MultilabelStratifiedKFold:
             yield np.flatnonzero(fold != j), np.flatnonzero(fold == j)
 
 
-def _target_for_split(X: Any, y: Any) -> LabelMatrix:
+def _target_for_split(X: ArrayLike, y: Target) -> LabelMatrix:
     if y is None:
         raise InvalidDataError(
             "y is None; a multi-label stratified split needs the labels of every row, as a 0/1 "
@@ -155,7 +156,7 @@ def _target_for_split(X: Any, y: Any) -> LabelMatrix:
     return target
 
 
-def _shuffling(shuffle: bool, random_state: Any, owner: str) -> np.random.Generator | None:
+def _shuffling(shuffle: bool, random_state: RandomState, owner: str) -> np.random.Generator | None:
     if shuffle:
         return check_generator(random_state)
     if random_state is not None:
@@ -179,7 +180,7 @@ def multilabel_train_test_split(
     stratify: Any,
     test_size: float | int | None = None,
     train_size: float | int | None = None,
-    random_state: Any = None,
+    random_state: RandomState = None,
     shuffle: bool = True,
     order: int = 1,
 ) -> list[Any]:
@@ -301,7 +302,7 @@ def _size(value: Any, n: int, name: str, rounding: Any) -> int:
 
 
 def stratification_quality(
-    y: Any, parts: Sequence[Any], *, order: int = 1, proportions: Sequence[float] | None = None
+    y: Target, parts: Sequence[Any], *, order: int = 1, proportions: Sequence[float] | None = None
 ) -> dict[str, float]:
     """How evenly a split spreads every label (or label pair) over its parts.
 

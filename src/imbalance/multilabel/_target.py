@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._containers import as_supported, is_frame, is_series, relabel_tail, take_rows
+from .._typing import ArrayLike
 from ..exceptions import DataTypeError, InvalidDataError
 
 __all__ = ["LabelMatrix", "check_lengths", "encode_multilabel", "write_labels"]
@@ -73,7 +74,7 @@ class LabelMatrix:
         return repr(self.labels[j])
 
 
-def encode_multilabel(Y: Any, *, name: str = "Y") -> LabelMatrix:
+def encode_multilabel(Y: ArrayLike, *, name: str = "Y") -> LabelMatrix:
     """Read ``Y`` (an indicator or label sets, see the module docstring) into a LabelMatrix."""
     if Y is None:
         raise InvalidDataError(
@@ -107,7 +108,7 @@ def _one_d_message(name: str, shape: tuple[int, ...]) -> str:
     )
 
 
-def _check_no_nulls(frame: Any, name: str) -> None:
+def _check_no_nulls(frame: ArrayLike, name: str) -> None:
     for column in frame.columns:
         series = frame.get_column(column)
         if series.null_count():
@@ -174,7 +175,7 @@ def _check_binary(arr: np.ndarray, labels: list[Any], name: str) -> None:
     )
 
 
-def _from_sparse(Y: Any, name: str) -> LabelMatrix:
+def _from_sparse(Y: ArrayLike, name: str) -> LabelMatrix:
     csr = sp.csr_matrix(Y)
     if csr.shape[0] == 0 or csr.shape[1] == 0:
         raise InvalidDataError(f"{name} is empty (shape {csr.shape}).")
@@ -263,7 +264,12 @@ def check_lengths(n_samples: int, target: LabelMatrix, *, x_name: str = "X") -> 
 
 
 def write_labels(
-    Y: Any, target: LabelMatrix, rows: np.ndarray, changed: np.ndarray, new: np.ndarray, n_new: int
+    Y: ArrayLike,
+    target: LabelMatrix,
+    rows: np.ndarray,
+    changed: np.ndarray,
+    new: np.ndarray,
+    n_new: int,
 ) -> Any:
     """Rows ``rows`` of ``Y``, with output rows ``changed`` given the labels ``new``.
 

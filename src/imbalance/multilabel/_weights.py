@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
+from .._typing import ArrayLike
+from .._weighting import Scheme, weights_from_counts
 from ..exceptions import InvalidParameterError
 from ._measures import irlbl_of
 from ._target import LabelMatrix, encode_multilabel
@@ -26,19 +28,12 @@ Reduce = Literal["max", "mean", "sum"]
 _REDUCE: tuple[str, ...] = ("max", "mean", "sum")
 
 
-def _from_counts(counts: np.ndarray, scheme: str, beta: float) -> np.ndarray:
-    # imported here: imbalance.weights re-exports this module's functions
-    from ..weights import weights_from_counts
-
-    return weights_from_counts(counts, scheme=scheme, beta=beta)  # type: ignore[arg-type]
-
-
 def _label_counts(target: LabelMatrix, what: str) -> np.ndarray:
     irlbl_of(target, what=what)  # raises, naming the label, when a label has no positive row
     return target.counts.astype(np.float64)
 
 
-def label_weights(Y: Any, *, scheme: str = "balanced", beta: float = 0.999) -> np.ndarray:
+def label_weights(Y: ArrayLike, *, scheme: Scheme = "balanced", beta: float = 0.999) -> np.ndarray:
     """Weight of each label from its number of positive rows.
 
     The schemes of :func:`imbalance.weights.weights_from_counts`, with label ``l``'s positive
@@ -81,10 +76,10 @@ def label_weights(Y: Any, *, scheme: str = "balanced", beta: float = 0.999) -> n
     [0.696, 1.304]
     """
     counts = _label_counts(encode_multilabel(Y), "its weight")
-    return _from_counts(counts, scheme, beta)
+    return weights_from_counts(counts, scheme=scheme, beta=beta)
 
 
-def label_pos_weight(Y: Any, *, beta: float | None = None) -> np.ndarray:
+def label_pos_weight(Y: ArrayLike, *, beta: float | None = None) -> np.ndarray:
     """Weight of the positives of each label against its negatives.
 
     With ``beta=None``, ``n_neg / n_pos``: each label's positives then weigh as much, in total,
@@ -146,7 +141,7 @@ def _effective(n: np.ndarray, beta: float) -> np.ndarray:
 
 
 def multilabel_sample_weights(
-    Y: Any, *, scheme: str = "balanced", beta: float = 0.999, reduce: Reduce = "max"
+    Y: ArrayLike, *, scheme: Scheme = "balanced", beta: float = 0.999, reduce: Reduce = "max"
 ) -> np.ndarray:
     """One weight per row, from the weights of its labels.
 
@@ -199,7 +194,7 @@ def multilabel_sample_weights(
     k = target.cardinalities
     empty = int((k == 0).sum())
     all_counts = np.append(counts, empty) if empty else counts
-    per_label = _from_counts(all_counts, scheme, beta)
+    per_label = weights_from_counts(all_counts, scheme=scheme, beta=beta)
     rows = np.repeat(np.arange(target.n_samples), k)
     values = per_label[target.Y.indices]
     out: np.ndarray

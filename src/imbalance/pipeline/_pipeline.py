@@ -2,68 +2,33 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from sklearn.base import BaseEstimator, clone
-from sklearn.exceptions import NotFittedError as SklearnNotFittedError
-from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.utils import Bunch, get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, process_routing
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, check_memory, has_fit_parameter
+from sklearn.utils.validation import check_memory
 
 from .._containers import n_rows
 from .._param_validation import validate_params
-from .._routing import fit_resample_requests, routing_enabled
+from .._routing import routing_enabled
+from .._typing import ArrayLike, Estimator, Target
 from .._validation import check_sample_weight
 from ..base import is_sampler
-from ..exceptions import InvalidParameterError, NotFittedError
+from ..exceptions import InvalidParameterError
 from . import _steps
+from ._fitted import FittedPipeline, StepParams, final_has
 from ._steps import is_passthrough
-from ._weights import RowTracker, check_per_row_params
+from ._weights import RowTracker, follow_rows, weight_if_taken
 
 __all__ = ["Pipeline", "make_pipeline"]
 
 _OWN_PARAMS = ("steps", "transform_input", "memory", "verbose")
 
 
-def _final_has(*names: str) -> Callable[[Any], bool]:
-    """For ``available_if``: the last step has one of ``names`` (or, with "passthrough", is it)."""
-
-    def check(self: Any) -> bool:
-        final = self.steps[-1][1]
-        if is_passthrough(final):
-            return "passthrough" in names
-        return any(hasattr(final, n) for n in names)
-
-    return check
-
-
-def _can_inverse_transform(self: Any) -> bool:
-    return all(hasattr(step, "inverse_transform") for _, step in self._transformers(final=True))
-
-
-class _StepParams:
-    """The parameters of each step's method, from ``<step>__<param>`` or from metadata routing."""
-
-    def __init__(self, routed: Any = None, plain: dict[str, dict[str, Any]] | None = None):
-        self.routed = routed
-        self.plain = plain or {}
-
-    def get(self, name: str, callee: str) -> dict[str, Any]:
-        if self.routed is None:  # without routing, a step's params go to its fitting method
-            return {} if callee == "transform" else dict(self.plain.get(name, {}))
-        try:
-            return dict(self.routed[name][callee])
-        except (KeyError, AttributeError):
-            return {}
-
-
-class Pipeline(BaseEstimator):
+class Pipeline(FittedPipeline, BaseEstimator):
     """A sequence of steps, any of which may be a sampler; samplers run at fit only.
 
     When fitting, each sampler step replaces ``(X, y)`` by its resampled output before the next
@@ -258,23 +223,16 @@ class Pipeline(BaseEstimator):
             _steps.check_intermediate(name, step)
         _steps.check_last(*self.steps[-1])
 
-    def _transformers(self, *, final: bool = False) -> Iterator[tuple[str, Any]]:
-        """The steps that transform at prediction time: no sampler, no passthrough."""
-        steps = self.steps if final else self.steps[:-1]
-        for name, step in steps:
-            if not (is_passthrough(step) or is_sampler(step)):
-                yield name, step
-
     def _log_message(self, idx: int) -> str | None:
         if not self.verbose:
             return None
         return f"(step {idx + 1} of {len(self.steps)}) Processing {self.steps[idx][0]}"
 
     # -- fitting: the only place samplers run -----------------------------------------------------
-    def _step_params(self, caller: str, params: dict[str, Any]) -> _StepParams:
+    def _step_params(self, caller: str, params: dict[str, Any]) -> StepParams:
         if routing_enabled():
-            self._check_sampler_requests(params)
-            return _StepParams(routed=process_routing(self, caller, **params))
+            _steps.check_sampler_requests(self.steps, params)
+            return StepParams(routed=process_routing(self, caller, **params))
         if self.transform_input is not None:
             raise InvalidParameterError(
                 "The `transform_input` parameter can only be set if metadata routing is "
@@ -297,32 +255,11 @@ class Pipeline(BaseEstimator):
                     f"{names}."
                 )
             plain[head][sub] = value
-        return _StepParams(plain=plain)
-
-    def _check_sampler_requests(self, params: dict[str, Any]) -> None:
-        """Metadata a sampler takes but has not been told about: say which setter to call."""
-        for name, step in self.steps:
-            if not is_sampler(step):
-                continue
-            unset = sorted(
-                p
-                for p, alias in fit_resample_requests(step).items()
-                if alias is None and p in params
-            )
-            if unset:
-                raise UnsetMetadataPassedError(
-                    message=(
-                        f"{unset} are passed to Pipeline, and the sampler step {name!r} takes "
-                        "them in fit_resample, but it was not told whether to use them. Call "
-                        f"{name}.set_fit_resample_request({unset[0]}=True) (or False)."
-                    ),
-                    unrequested_params={p: params[p] for p in unset},
-                    routed_params={},
-                )
+        return StepParams(plain=plain)
 
     def _fit_steps(
-        self, caller: str, X: Any, y: Any, sample_weight: Any, params: dict[str, Any]
-    ) -> tuple[Any, Any, _StepParams, Callable[..., dict[str, Any]]]:
+        self, caller: str, X: ArrayLike, y: Target, sample_weight: ArrayLike, params: dict[str, Any]
+    ) -> tuple[Any, Any, StepParams, Callable[..., dict[str, Any]]]:
         """Fit every step but the last; returns the data for the last step and its params."""
         self._validate_steps()
         n_samples = None if X is None else n_rows(X)
@@ -336,12 +273,12 @@ class Pipeline(BaseEstimator):
         tracker = RowTracker()
         memory = check_memory(self.memory)
 
-        def params_for(idx: int, callee: str, step: Any) -> dict[str, Any]:
+        def params_for(idx: int, callee: str, step: Estimator) -> dict[str, Any]:
             p = self._transform_inputs(idx, step_params.get(self.steps[idx][0], callee))
             wants_weight = not is_sampler(step) and callee != "transform"
             if weight is not None and "sample_weight" not in p and wants_weight:
-                p.update(_weight_if_taken(step, weight))
-            return _follow_rows(p, tracker, n_samples)
+                p.update(weight_if_taken(step, weight))
+            return follow_rows(p, tracker, n_samples)
 
         for idx, (name, step) in enumerate(self.steps[:-1]):
             with _steps.logged("Pipeline", self._log_message(idx)):
@@ -376,7 +313,9 @@ class Pipeline(BaseEstimator):
                 value = step.transform(value)
         return value
 
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, **params: Any) -> Pipeline:
+    def fit(
+        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+    ) -> Pipeline:
         """Fit every step in turn; samplers resample ``X``, ``y`` and ``sample_weight``.
 
         Parameters
@@ -405,8 +344,10 @@ class Pipeline(BaseEstimator):
                 final.fit(X, y, **final_params("fit"))
         return self
 
-    @available_if(_final_has("passthrough", "transform", "fit_transform"))
-    def fit_transform(self, X: Any, y: Any = None, sample_weight: Any = None, **params: Any) -> Any:
+    @available_if(final_has("passthrough", "transform", "fit_transform"))
+    def fit_transform(
+        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+    ) -> Any:
         """Fit every step and return the last step's transform of the (resampled) training rows.
 
         Parameters
@@ -428,8 +369,10 @@ class Pipeline(BaseEstimator):
             fitted = final.fit(X, y, **final_params("fit"))
             return fitted.transform(X, **final_params("transform"))
 
-    @available_if(_final_has("fit_predict"))
-    def fit_predict(self, X: Any, y: Any = None, sample_weight: Any = None, **params: Any) -> Any:
+    @available_if(final_has("fit_predict"))
+    def fit_predict(
+        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+    ) -> Any:
         """Fit every step and return the last step's ``fit_predict`` on the training rows.
 
         Parameters
@@ -447,7 +390,7 @@ class Pipeline(BaseEstimator):
 
     @available_if(lambda self: is_passthrough(self.steps[-1][1]) or is_sampler(self.steps[-1][1]))
     def fit_resample(
-        self, X: Any, y: Any = None, sample_weight: Any = None, **params: Any
+        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
     ) -> tuple[Any, Any]:
         """Fit the transformers and resample with every sampler, the last step included.
 
@@ -468,304 +411,6 @@ class Pipeline(BaseEstimator):
             X_res, y_res = final.fit_resample(X, y, **final_params("fit"))
         return X_res, y_res
 
-    # -- prediction: samplers are skipped ---------------------------------------------------------
-    @contextmanager
-    def _fitted_or_warn(self) -> Iterator[None]:
-        try:
-            yield
-        except SklearnNotFittedError as exc:
-            if isinstance(exc, NotFittedError) and str(exc).startswith("This Pipeline"):
-                raise
-            raise NotFittedError(
-                f"This Pipeline instance is not fitted yet ({exc}). Call fit before using it."
-            ) from exc
-        if not self.__sklearn_is_fitted__():
-            warnings.warn(
-                "This Pipeline instance is not fitted yet. Call 'fit' before transform, "
-                "predict and the like; a later release will raise an error here, as "
-                "imbalanced-learn 0.15 will.",
-                FutureWarning,
-                stacklevel=3,
-            )
-
-    def _transform_rows(self, X: Any, routed: Any = None) -> Any:
-        for name, step in self._transformers():
-            X = step.transform(X, **_StepParams(routed).get(name, "transform") if routed else {})
-        return X
-
-    def _delegate(self, method: str, X: Any, params: dict[str, Any], *, plain: bool) -> Any:
-        """Transform X (samplers skipped) and call the last step's ``method``.
-
-        ``plain``: without metadata routing, ``params`` go to the last step as they are;
-        otherwise they need routing.
-        """
-        name, final = self.steps[-1]
-        with self._fitted_or_warn():
-            if routing_enabled():
-                routed = process_routing(self, method, **params)
-                Xt = self._transform_rows(X, routed)
-                return getattr(final, method)(Xt, **_StepParams(routed).get(name, method))
-            if params and not plain:
-                raise InvalidParameterError(
-                    f"Pipeline.{method} got {sorted(params)}; extra arguments to {method} need "
-                    "metadata routing: sklearn.set_config(enable_metadata_routing=True)."
-                )
-            return getattr(final, method)(self._transform_rows(X), **params)
-
-    @available_if(_final_has("predict"))
-    def predict(self, X: Any, **params: Any) -> Any:
-        """Transform X with the fitted transformers (samplers skipped) and predict.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        **params : dict
-            Passed to the last step's ``predict`` (with routing: routed).
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        return self._delegate("predict", X, params, plain=True)
-
-    @available_if(_final_has("predict_proba"))
-    def predict_proba(self, X: Any, **params: Any) -> Any:
-        """Transform X (samplers skipped) and return the last step's probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        **params : dict
-            Passed to the last step's ``predict_proba`` (with routing: routed).
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        return self._delegate("predict_proba", X, params, plain=True)
-
-    @available_if(_final_has("predict_log_proba"))
-    def predict_log_proba(self, X: Any, **params: Any) -> Any:
-        """Transform X (samplers skipped) and return the last step's log probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        **params : dict
-            Passed to the last step's ``predict_log_proba`` (with routing: routed).
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        return self._delegate("predict_log_proba", X, params, plain=True)
-
-    @available_if(_final_has("decision_function"))
-    def decision_function(self, X: Any, **params: Any) -> Any:
-        """Transform X (samplers skipped) and return the last step's decision scores.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        **params : dict
-            Metadata, routed (needs metadata routing).
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-        """
-        return self._delegate("decision_function", X, params, plain=False)
-
-    @available_if(_final_has("score_samples"))
-    def score_samples(self, X: Any) -> Any:
-        """Transform X (samplers skipped) and return the last step's ``score_samples``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,)
-        """
-        with self._fitted_or_warn():
-            return self.steps[-1][1].score_samples(self._transform_rows(X))
-
-    @available_if(_final_has("passthrough", "transform"))
-    def transform(self, X: Any, **params: Any) -> Any:
-        """Apply every transformer, the last step included (samplers skipped).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        **params : dict
-            Metadata, routed (needs metadata routing).
-
-        Returns
-        -------
-        Xt : array-like of shape (n_samples, n_features_out)
-        """
-        if is_passthrough(self.steps[-1][1]):
-            with self._fitted_or_warn():
-                if params and not routing_enabled():
-                    raise InvalidParameterError(
-                        f"Pipeline.transform got {sorted(params)}; extra arguments need "
-                        "metadata routing: sklearn.set_config(enable_metadata_routing=True)."
-                    )
-                routed = process_routing(self, "transform", **params) if params else None
-                return self._transform_rows(X, routed)
-        return self._delegate("transform", X, params, plain=False)
-
-    @available_if(_can_inverse_transform)
-    def inverse_transform(self, X: Any, **params: Any) -> Any:
-        """Undo every transformer in reverse order (samplers skipped: they add no columns).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features_out)
-        **params : dict
-            Metadata, routed (needs metadata routing).
-
-        Returns
-        -------
-        X_original : array-like of shape (n_samples, n_features)
-        """
-        with self._fitted_or_warn():
-            routed = None
-            if params:
-                if not routing_enabled():
-                    raise InvalidParameterError(
-                        f"Pipeline.inverse_transform got {sorted(params)}; extra arguments "
-                        "need metadata routing: sklearn.set_config(enable_metadata_routing=True)."
-                    )
-                routed = process_routing(self, "inverse_transform", **params)
-            for name, step in reversed(list(self._transformers(final=True))):
-                extra = _StepParams(routed).get(name, "inverse_transform") if routed else {}
-                X = step.inverse_transform(X, **extra)
-            return X
-
-    @available_if(_final_has("score"))
-    def score(self, X: Any, y: Any = None, sample_weight: Any = None, **params: Any) -> float:
-        """Score the last step on X as given (samplers skipped).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,), default=None
-        sample_weight : array-like of shape (n_samples,), default=None
-            Passed to the last step's ``score`` when given (with routing: routed).
-        **params : dict
-            Metadata, routed (needs metadata routing).
-
-        Returns
-        -------
-        score : float
-        """
-        name, final = self.steps[-1]
-        with self._fitted_or_warn():
-            if routing_enabled():
-                if sample_weight is not None:
-                    params = {**params, "sample_weight": sample_weight}
-                routed = process_routing(self, "score", **params)
-                Xt = self._transform_rows(X, routed)
-                return final.score(Xt, y, **_StepParams(routed).get(name, "score"))
-            if params:
-                raise InvalidParameterError(
-                    f"Pipeline.score got {sorted(params)}; extra arguments need metadata "
-                    "routing: sklearn.set_config(enable_metadata_routing=True)."
-                )
-            extra = {} if sample_weight is None else {"sample_weight": sample_weight}
-            return final.score(self._transform_rows(X), y, **extra)
-
-    # -- inspection -------------------------------------------------------------------------------
-    @property
-    def classes_(self) -> np.ndarray:
-        """The classes of the last step."""
-        return self.steps[-1][1].classes_
-
-    def _first_step(self, attr: str) -> Any:
-        for _, step in self.steps:
-            if not is_passthrough(step):
-                return getattr(step, attr)
-        raise AttributeError(
-            f"'Pipeline' object has no attribute {attr!r}: every step is passthrough"
-        )
-
-    @property
-    def n_features_in_(self) -> int:
-        """Number of features seen by the first step at fit."""
-        return int(self._first_step("n_features_in_"))
-
-    @property
-    def feature_names_in_(self) -> np.ndarray:
-        """Column names seen by the first step at fit."""
-        return self._first_step("feature_names_in_")
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names of the output columns, through every transformer (samplers keep columns).
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Names of the input columns.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-        """
-        names = input_features
-        seen = False
-        for name, step in self._transformers(final=True):
-            if not hasattr(step, "get_feature_names_out"):
-                raise AttributeError(
-                    f"Estimator {name} does not provide get_feature_names_out. Did you mean "
-                    "to call pipeline[:-1].get_feature_names_out()?"
-                )
-            names, seen = step.get_feature_names_out(names), True
-        if not seen:
-            return self._first_step("get_feature_names_out")(names)
-        return np.asarray(names, dtype=object)
-
-    def set_output(self, *, transform: str | None = None) -> Pipeline:
-        """Set the output container of every transformer (samplers keep their input's).
-
-        Parameters
-        ----------
-        transform : {"default", "pandas", "polars"} or None, default=None
-            As scikit-learn's ``set_output``; ``None`` leaves it unchanged.
-
-        Returns
-        -------
-        self : Pipeline
-        """
-        for name, step in self.steps:
-            if is_passthrough(step) or is_sampler(step):
-                continue
-            transforms = hasattr(step, "transform") or (
-                hasattr(step, "fit_transform") and transform is not None
-            )
-            if not transforms:
-                continue
-            if not hasattr(step, "set_output"):
-                raise InvalidParameterError(
-                    f"Cannot set the output of Pipeline step {name!r}: {type(step).__name__} has "
-                    "no set_output method."
-                )
-            step.set_output(transform=transform)
-        return self
-
-    def __sklearn_is_fitted__(self) -> bool:
-        """Whether the last step that is not passthrough is fitted (an empty one is)."""
-        for _, step in reversed(self.steps):
-            if is_passthrough(step):
-                continue
-            try:
-                check_is_fitted(step)
-            except SklearnNotFittedError:
-                return False
-            return True
-        return True
-
     def get_metadata_routing(self) -> MetadataRouter:
         """How metadata is routed to the steps (scikit-learn's metadata routing).
 
@@ -776,26 +421,7 @@ class Pipeline(BaseEstimator):
         -------
         routing : MetadataRouter
         """
-        router = MetadataRouter(owner=self)
-        for name, step in self.steps[:-1]:
-            if is_passthrough(step):
-                continue
-            if is_sampler(step):
-                router.add(
-                    method_mapping=_steps.sampler_mapping(),
-                    **{name: _steps.sampler_request(name, step)},
-                )
-            else:
-                router.add(method_mapping=_steps.transformer_mapping(step), **{name: step})
-        name, final = self.steps[-1]
-        if is_sampler(final):
-            router.add(
-                method_mapping=_steps.sampler_mapping(),
-                **{name: _steps.sampler_request(name, final)},
-            )
-        elif not is_passthrough(final):
-            router.add(method_mapping=_steps.final_mapping(final), **{name: final})
-        return router
+        return _steps.metadata_router(self, self.steps)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -819,22 +445,6 @@ class Pipeline(BaseEstimator):
             tags.transformer_tags = inner.transformer_tags
             tags.target_tags.required = inner.target_tags.required
         return tags
-
-
-def _weight_if_taken(step: Any, weight: Any) -> dict[str, Any]:
-    return {"sample_weight": weight} if has_fit_parameter(step, "sample_weight") else {}
-
-
-def _follow_rows(params: dict[str, Any], tracker: RowTracker, n_samples: int | None) -> Any:
-    """After a sampler: resample ``sample_weight`` with the rows, refuse other per-row values."""
-    if tracker.sampler is None:
-        return params
-    if n_samples is not None:
-        others = {k: v for k, v in params.items() if k != "sample_weight"}
-        check_per_row_params(others, n_samples, f"the sampler step {tracker.sampler!r}")
-    if params.get("sample_weight") is not None:
-        params = {**params, "sample_weight": tracker.take(params["sample_weight"])}
-    return params
 
 
 def make_pipeline(

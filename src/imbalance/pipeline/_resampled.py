@@ -11,6 +11,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .._containers import as_supported, n_rows
+from .._typing import ArrayLike, Estimator, Target
 from .._validation import check_sample_weight
 from ..base import is_sampler
 from ..calibration import correct_priors
@@ -98,13 +99,15 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     3
     """
 
-    def __init__(self, sampler: Any, estimator: Any, *, prior_correction: bool = False) -> None:
+    def __init__(
+        self, sampler: Estimator, estimator: Estimator, *, prior_correction: bool = False
+    ) -> None:
         self.sampler = sampler
         self.estimator = estimator
         self.prior_correction = prior_correction
 
     def fit(
-        self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None, **fit_params: Any
     ) -> ResampledClassifier:
         """Resample ``(X, y)`` and fit the estimator on the result.
 
@@ -162,7 +165,7 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self.estimator_.classes_
 
     @available_if(_estimator_has("predict"))
-    def predict(self, X: Any) -> Any:
+    def predict(self, X: ArrayLike) -> Any:
         """Predicted class of each row of X (rows are not resampled)."""
         check_is_fitted(self, "estimator_")
         if self.prior_correction:
@@ -170,7 +173,7 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self.estimator_.predict(X)
 
     @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X: Any) -> Any:
+    def predict_proba(self, X: ArrayLike) -> Any:
         """Class probabilities of each row of X (under the true priors with prior_correction)."""
         check_is_fitted(self, "estimator_")
         proba = self.estimator_.predict_proba(X)
@@ -185,7 +188,7 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
 
     @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X: Any) -> Any:
+    def predict_log_proba(self, X: ArrayLike) -> Any:
         """Log class probabilities of each row of X."""
         check_is_fitted(self, "estimator_")
         if not self.prior_correction:
@@ -194,7 +197,7 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             return np.log(self.predict_proba(X))
 
     @available_if(_uncorrected_estimator_has("decision_function"))
-    def decision_function(self, X: Any) -> Any:
+    def decision_function(self, X: ArrayLike) -> Any:
         """Decision scores of each row of X."""
         check_is_fitted(self, "estimator_")
         return self.estimator_.decision_function(X)

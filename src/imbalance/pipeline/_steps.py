@@ -10,9 +10,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sklearn.utils.metadata_routing import MetadataRequest, MethodMapping
+from sklearn.exceptions import UnsetMetadataPassedError
+from sklearn.utils.metadata_routing import MetadataRequest, MetadataRouter, MethodMapping
 
 from .._routing import fit_resample_requests
+from .._typing import ArrayLike, Estimator, Target
 from ..base import is_sampler
 from ..exceptions import InvalidParameterError
 
@@ -29,12 +31,12 @@ PREDICT_CALLERS = (
 )
 
 
-def is_passthrough(step: Any) -> bool:
+def is_passthrough(step: Estimator) -> bool:
     """``None`` and ``"passthrough"`` steps do nothing."""
     return step is None or (isinstance(step, str) and step == "passthrough")
 
 
-def contains_sampler(step: Any) -> bool:
+def contains_sampler(step: Estimator) -> bool:
     """A step that is, or is a pipeline holding at any depth, a sampler."""
     if is_sampler(step):
         return True
@@ -72,7 +74,7 @@ def check_names(names: list[str], reserved: Sequence[str]) -> None:
         )
 
 
-def check_intermediate(name: str, step: Any) -> None:
+def check_intermediate(name: str, step: Estimator) -> None:
     """Every step but the last is a transformer or a sampler (not both), or passthrough."""
     if is_passthrough(step):
         return
@@ -98,7 +100,7 @@ def check_intermediate(name: str, step: Any) -> None:
         )
 
 
-def check_last(name: str, step: Any) -> None:
+def check_last(name: str, step: Estimator) -> None:
     if is_passthrough(step) or hasattr(step, "fit") or is_sampler(step):
         return
     raise InvalidParameterError(
@@ -124,14 +126,18 @@ def name_steps(estimators: Sequence[Any]) -> list[tuple[str, Any]]:
 
 
 # -- fitting one step (cacheable) ---------------------------------------------------------------
-def fit_transform_one(step: Any, X: Any, y: Any, params: dict[str, Any]) -> tuple[Any, Any]:
+def fit_transform_one(
+    step: Estimator, X: ArrayLike, y: Target, params: dict[str, Any]
+) -> tuple[Any, Any]:
     """Fit a transformer and transform X; returns ``(Xt, fitted_step)``."""
     if hasattr(step, "fit_transform"):
         return step.fit_transform(X, y, **params), step
     return step.fit(X, y, **params).transform(X), step
 
 
-def fit_resample_one(step: Any, X: Any, y: Any, params: dict[str, Any]) -> tuple[Any, Any, Any]:
+def fit_resample_one(
+    step: Estimator, X: ArrayLike, y: Target, params: dict[str, Any]
+) -> tuple[Any, Any, Any]:
     """Resample with a sampler; returns ``(X_res, y_res, fitted_step)``."""
     X_res, y_res = step.fit_resample(X, y, **params)
     return X_res, y_res, step
@@ -151,7 +157,7 @@ def logged(owner: str, message: str | None) -> Iterator[None]:
 
 
 # -- metadata routing ---------------------------------------------------------------------------
-def sampler_request(name: str, sampler: Any) -> MetadataRequest:
+def sampler_request(name: str, sampler: Estimator) -> MetadataRequest:
     """A sampler's ``fit_resample`` requests, reported as ``fit`` requests for routing.
 
     scikit-learn routes only to its own list of methods; the pipeline routes ``fit`` metadata
@@ -170,7 +176,7 @@ def sampler_mapping() -> MethodMapping:
     return mapping
 
 
-def transformer_mapping(step: Any) -> MethodMapping:
+def transformer_mapping(step: Estimator) -> MethodMapping:
     mapping = MethodMapping()
     for caller in FIT_CALLERS:
         if hasattr(step, "fit_transform"):
@@ -182,7 +188,7 @@ def transformer_mapping(step: Any) -> MethodMapping:
     return mapping.add(caller="inverse_transform", callee="inverse_transform")
 
 
-def final_mapping(step: Any) -> MethodMapping:
+def final_mapping(step: Estimator) -> MethodMapping:
     mapping = MethodMapping().add(caller="fit", callee="fit")
     if hasattr(step, "fit_transform"):
         mapping.add(caller="fit_transform", callee="fit_transform")
@@ -193,3 +199,47 @@ def final_mapping(step: Any) -> MethodMapping:
     for method in (*PREDICT_CALLERS, "fit_predict", "inverse_transform"):
         mapping.add(caller=method, callee=method)
     return mapping
+
+
+def check_sampler_requests(steps: list[tuple[str, Any]], params: dict[str, Any]) -> None:
+    """Metadata a sampler takes but has not been told about: say which setter to call."""
+    for name, step in steps:
+        if not is_sampler(step):
+            continue
+        unset = sorted(
+            p for p, alias in fit_resample_requests(step).items() if alias is None and p in params
+        )
+        if unset:
+            raise UnsetMetadataPassedError(
+                message=(
+                    f"{unset} are passed to Pipeline, and the sampler step {name!r} takes "
+                    "them in fit_resample, but it was not told whether to use them. Call "
+                    f"{name}.set_fit_resample_request({unset[0]}=True) (or False)."
+                ),
+                unrequested_params={p: params[p] for p in unset},
+                routed_params={},
+            )
+
+
+def metadata_router(owner: Any, steps: list[tuple[str, Any]]) -> MetadataRouter:
+    """How a pipeline routes metadata: samplers by their ``fit_resample`` requests."""
+    router = MetadataRouter(owner=owner)
+    for name, step in steps[:-1]:
+        if is_passthrough(step):
+            continue
+        if is_sampler(step):
+            router.add(
+                method_mapping=sampler_mapping(),
+                **{name: sampler_request(name, step)},
+            )
+        else:
+            router.add(method_mapping=transformer_mapping(step), **{name: step})
+    name, final = steps[-1]
+    if is_sampler(final):
+        router.add(
+            method_mapping=sampler_mapping(),
+            **{name: sampler_request(name, final)},
+        )
+    elif not is_passthrough(final):
+        router.add(method_mapping=final_mapping(final), **{name: final})
+    return router

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.utils.validation import has_fit_parameter
 
 from .._containers import target_to_numpy
+from .._typing import ArrayLike, Estimator, Target
 from .._validation import encode_target
 from ..exceptions import ImbalanceError, InvalidDataError, InvalidParameterError
 
 __all__ = ["resample_sample_weight"]
 
 
-def resampled_rows(sampler: Any, n_resampled: int) -> np.ndarray:
+def resampled_rows(sampler: Estimator, n_resampled: int) -> np.ndarray:
     """The input row behind each output row of a fitted sampler.
 
     Kept and repeated rows are themselves; a synthetic row is its first parent. Needs a sampler
@@ -35,7 +37,9 @@ def resampled_rows(sampler: Any, n_resampled: int) -> np.ndarray:
     return rows
 
 
-def resample_sample_weight(sampler: Any, sample_weight: Any, n_resampled: int) -> np.ndarray:
+def resample_sample_weight(
+    sampler: Estimator, sample_weight: ArrayLike, n_resampled: int
+) -> np.ndarray:
     """The weights of a fitted sampler's output rows, taken from the weights of its input rows.
 
     Kept and repeated rows keep their weight; synthetic rows take the weight of their first
@@ -65,7 +69,7 @@ class RowTracker:
         self.sampler: str | None = None  # the name of the last sampler step seen
         self.error: ImbalanceError | None = None
 
-    def after(self, name: str, sampler: Any, n_resampled: int) -> None:
+    def after(self, name: str, sampler: Estimator, n_resampled: int) -> None:
         self.sampler = name
         if self.error is not None:
             return
@@ -76,7 +80,7 @@ class RowTracker:
             return
         self.rows = local if self.rows is None else self.rows[local]
 
-    def take(self, values: Any) -> Any:
+    def take(self, values: ArrayLike) -> Any:
         """``values`` (one per original row) for the current rows."""
         if self.sampler is None:
             return values
@@ -85,7 +89,7 @@ class RowTracker:
         return np.asarray(values)[self.rows]
 
 
-def class_totals(y: Any, weights: np.ndarray | None = None) -> dict[Any, float]:
+def class_totals(y: Target, weights: np.ndarray | None = None) -> dict[Any, float]:
     """Rows (or weight) per class."""
     target = encode_target(target_to_numpy(y))
     if weights is None:
@@ -107,3 +111,20 @@ def check_per_row_params(params: dict[str, Any], n_samples: int, where: str) -> 
                 "it would no longer line up. Pass per-row weights as sample_weight (they are "
                 "resampled with their rows); other per-row parameters are not supported."
             )
+
+
+def weight_if_taken(step: Estimator, weight: Any) -> dict[str, Any]:
+    """``{"sample_weight": weight}`` for a step whose ``fit`` takes it, else nothing."""
+    return {"sample_weight": weight} if has_fit_parameter(step, "sample_weight") else {}
+
+
+def follow_rows(params: dict[str, Any], tracker: RowTracker, n_samples: int | None) -> Any:
+    """After a sampler: resample ``sample_weight`` with the rows, refuse other per-row values."""
+    if tracker.sampler is None:
+        return params
+    if n_samples is not None:
+        others = {k: v for k, v in params.items() if k != "sample_weight"}
+        check_per_row_params(others, n_samples, f"the sampler step {tracker.sampler!r}")
+    if params.get("sample_weight") is not None:
+        params = {**params, "sample_weight": tracker.take(params["sample_weight"])}
+    return params

@@ -5,7 +5,8 @@ from ._html import render_html
 from ._metrics import METRICS
 from ._models import MODELS, make_model
 from ._render import render_markdown, render_terminal
-from ._result import ComparisonResult
+from ._result import ComparisonResult, dumps_json
+from ._strategies import sampler_class
 
 __all__ = [
     "DEFAULT_STRATEGIES",
@@ -14,8 +15,10 @@ __all__ = [
     "ComparisonResult",
     "compare_strategies",
     "default_strategies",
+    "dumps_json",
     "make_model",
     "render_html",
     "render_markdown",
     "render_terminal",
+    "sampler_class",
 ]

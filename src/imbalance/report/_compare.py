@@ -14,6 +14,7 @@ from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import StratifiedKFold
 
 from .. import _containers
+from .._typing import ArrayLike, Estimator, Label, Target
 from .._validation import encode_target
 from ..exceptions import InvalidDataError, InvalidParameterError
 from ._metrics import METRICS, compute_metrics, threshold_scorer
@@ -34,7 +35,7 @@ DEFAULT_STRATEGIES = (
 )
 
 
-def default_strategies(X: Any) -> list[str]:
+def default_strategies(X: ArrayLike) -> list[str]:
     """The default set: SMOTE only when every feature is numeric (it interpolates)."""
     import imbalance.samplers as samplers
 
@@ -47,11 +48,11 @@ def default_strategies(X: Any) -> list[str]:
 
 
 def compare_strategies(
-    X: Any,
-    y: Any,
+    X: ArrayLike,
+    y: Target,
     *,
     strategies: Sequence[Any] | dict[str, Any] | None = None,
-    estimator: Any = None,
+    estimator: Estimator = None,
     cv: int = 5,
     scoring: str = "balanced_accuracy",
     n_jobs: int | None = None,
@@ -151,7 +152,7 @@ def compare_strategies(
     return result
 
 
-def _check_X(X: Any) -> tuple[Any, int, int]:
+def _check_X(X: ArrayLike) -> tuple[Any, int, int]:
     X = _containers.as_supported(X)
     n_samples, n_features = _containers.shape_2d(X)
     if isinstance(X, list):
@@ -177,11 +178,11 @@ def _check_folds(counts: dict[Any, int], cv: int) -> None:
 
 def _run(
     tasks: list[tuple[Strategy, int, Any]],
-    X: Any,
+    X: ArrayLike,
     y: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
     classes: np.ndarray,
-    positive: Any,
+    positive: Label,
     n_jobs: int | None,
     progress: Callable[[int, int, str], None] | None,
 ) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
@@ -201,12 +202,12 @@ def _run(
 def _fit_fold(
     strategy: Strategy,
     fold: int,
-    estimator: Any,
-    X: Any,
+    estimator: Estimator,
+    X: ArrayLike,
     y: np.ndarray,
     split: tuple[np.ndarray, np.ndarray],
     classes: np.ndarray,
-    positive: Any,
+    positive: Label,
 ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     train, val = split
     est = clone(estimator)
@@ -230,7 +231,7 @@ def _fit_fold(
 
 
 def _curves(
-    y: np.ndarray, proba: np.ndarray, classes: np.ndarray, positive: Any
+    y: np.ndarray, proba: np.ndarray, classes: np.ndarray, positive: Label
 ) -> dict[str, dict[str, list[float]]]:
     k = int(np.flatnonzero(classes == positive)[0])
     y_pos, p_pos = (y == positive).astype(int), proba[:, k]
@@ -243,7 +244,7 @@ def _curves(
     }
 
 
-def _describe(name: str, target: Any, n_features: int, positive: Any) -> dict[str, Any]:
+def _describe(name: str, target: Any, n_features: int, positive: Label) -> dict[str, Any]:
     counts = [[_plain(c), int(n)] for c, n in target.class_counts.items()]
     return {
         "name": name,
@@ -259,7 +260,7 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _describe_model(model: Any) -> str:
+def _describe_model(model: Estimator) -> str:
     steps = getattr(model, "steps", None)
     if steps:
         return " → ".join(type(step).__name__ for _, step in steps)

@@ -18,6 +18,7 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import label_binarize
 
+from .._typing import Label
 from ..exceptions import InvalidParameterError
 from ..metrics import geometric_mean_score
 
@@ -35,7 +36,7 @@ def _brier(y_bin: np.ndarray, proba: np.ndarray) -> float:
 
 
 def compute_metrics(
-    y: np.ndarray, proba: np.ndarray, pred: np.ndarray, classes: np.ndarray, positive: Any
+    y: np.ndarray, proba: np.ndarray, pred: np.ndarray, classes: np.ndarray, positive: Label
 ) -> dict[str, float]:
     """Every metric of :data:`METRICS` for one fold.
 
@@ -71,7 +72,7 @@ def compute_metrics(
     }
 
 
-def threshold_scorer(metric: str, positive: Any) -> Callable[..., float] | Any:
+def threshold_scorer(metric: str, positive: Label) -> Callable[..., float] | Any:
     """The scorer a tuned threshold optimises: the comparison's metric when it depends on the
     threshold, balanced accuracy otherwise."""
     if metric not in METRICS:

@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 from .. import _containers
+from .._typing import ArrayLike
 from ..exceptions import InvalidParameterError
 
 __all__ = ["MODELS", "categorical_columns", "make_model"]
@@ -20,7 +21,7 @@ __all__ = ["MODELS", "categorical_columns", "make_model"]
 MODELS = ("logistic", "hgb", "forest")
 
 
-def categorical_columns(X: Any) -> list[int]:
+def categorical_columns(X: ArrayLike) -> list[int]:
     """Positions of the columns that are not numbers (text, categories, booleans)."""
     if _containers.is_frame(X):
         numeric = set(_containers.numeric_column_positions(X))
@@ -39,7 +40,7 @@ def _is_numeric_column(col: np.ndarray) -> bool:
     return True
 
 
-def make_model(X: Any, kind: str = "logistic", *, random_state: int | None = 0) -> Any:
+def make_model(X: ArrayLike, kind: str = "logistic", *, random_state: int | None = 0) -> Any:
     """A classifier that accepts X as it is: missing values imputed, categories encoded.
 
     ``"logistic"``: median/most-frequent imputation, scaling and one-hot encoding, then

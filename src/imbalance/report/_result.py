@@ -29,6 +29,14 @@ def dumps_json(data: Any) -> str:
 
     Python's ``json`` writes ``NaN`` and ``Infinity`` by default, which JSON parsers other than
     Python's reject.
+
+    Examples
+    --------
+    >>> from imbalance.report import dumps_json
+    >>> print(dumps_json({"auc": float("nan")}))
+    {
+      "auc": null
+    }
     """
     return json.dumps(_json_safe(data), indent=2, default=str, allow_nan=False)
 

@@ -17,12 +17,13 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.pipeline import Pipeline as SkPipeline
 
+from .._typing import Estimator
 from ..base import is_sampler
 from ..calibration import PriorCorrectedClassifier
 from ..exceptions import InvalidParameterError
 from ..pipeline import ResampledClassifier
 
-__all__ = ["SAMPLER_NAMES", "Strategy", "build_estimator", "parse_strategies"]
+__all__ = ["SAMPLER_NAMES", "Strategy", "build_estimator", "parse_strategies", "sampler_class"]
 
 # short name -> class name in imbalance.samplers (only those that exist are offered)
 SAMPLER_NAMES = {
@@ -54,7 +55,32 @@ class Strategy:
     after: str | None = None  # None, "prior" or "threshold"
 
 
-def available_sampler(short: str) -> Any:
+def sampler_class(short: str) -> Any:
+    """The sampler class behind a strategy's short name (``"smote"``, ``"rus"``, ...).
+
+    Parameters
+    ----------
+    short : str
+        A short name, lower case: ``rus``, ``ros``, ``smote``, ``borderline``, ``adasyn``,
+        ``svmsmote``, ``kmeanssmote``, ``smotenc``, ``tomek``, ``enn``, ``ncr``, ``smoteenn``
+        or ``smotetomek``.
+
+    Returns
+    -------
+    cls : type
+        The class in :mod:`imbalance.samplers`.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``short`` names no sampler; the message lists those offered.
+
+    Examples
+    --------
+    >>> from imbalance.report import sampler_class
+    >>> sampler_class("smote").__name__
+    'SMOTE'
+    """
     import imbalance.samplers as samplers
 
     cls_name = SAMPLER_NAMES.get(short)
@@ -81,7 +107,7 @@ def _parse_one(spec: Any, random_state: int | None) -> Strategy:
         )
     if base in _BASES:
         return Strategy(spec.strip().lower(), base, None, after or None)
-    cls = available_sampler(base)
+    cls = sampler_class(base)
     params = {"random_state": random_state} if "random_state" in cls().get_params() else {}
     return Strategy(spec.strip().lower(), "sampler", cls(**params), after or None)
 
@@ -101,7 +127,7 @@ def parse_strategies(specs: Any, random_state: int | None) -> list[Strategy]:
     return parsed
 
 
-def _split_model(model: Any) -> tuple[list[tuple[str, Any]], Any]:
+def _split_model(model: Estimator) -> tuple[list[tuple[str, Any]], Any]:
     """Preprocessing steps and the final classifier of a scikit-learn pipeline (or none)."""
     if isinstance(model, SkPipeline):
         return list(model.steps[:-1]), model.steps[-1][1]
@@ -109,7 +135,7 @@ def _split_model(model: Any) -> tuple[list[tuple[str, Any]], Any]:
 
 
 def build_estimator(
-    strategy: Strategy, model: Any, *, scoring: Any, n_classes: int, random_state: int | None
+    strategy: Strategy, model: Estimator, *, scoring: Any, n_classes: int, random_state: int | None
 ) -> Any:
     """The estimator that applies ``strategy`` around ``model``, resampling in fit only.
 

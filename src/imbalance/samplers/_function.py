@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import _containers
+from .._typing import ArrayLike, Target
 from ..base import BaseSampler, SamplerTags
 from ..exceptions import InvalidDataError
 
@@ -84,7 +85,7 @@ class FunctionSampler(BaseSampler):
         self.kw_args = kw_args
         self.validate = validate
 
-    def _check_data(self, X: Any, y: Any) -> tuple[Any, Any, int, Any]:
+    def _check_data(self, X: ArrayLike, y: Target) -> tuple[Any, Any, int, Any]:
         if not self.validate:
             return X, y, 0, _Given(y, None)
         if sp.issparse(X) and not self.accept_sparse:
@@ -95,14 +96,14 @@ class FunctionSampler(BaseSampler):
         X, y, n_features, target = super()._check_data(X, y)
         return X, y, n_features, _Given(y, target)
 
-    def _record_input(self, X: Any, n_features: int, target: Any) -> None:
+    def _record_input(self, X: ArrayLike, n_features: int, target: Any) -> None:
         if target.encoded is not None:
             super()._record_input(X, n_features, target.encoded)
 
     def _resolve_targets(self, target: Any) -> None:
         self.sampling_strategy_ = "bypass"
 
-    def _fit_resample(self, X: Any, target: Any, rng: np.random.Generator) -> Any:
+    def _fit_resample(self, X: ArrayLike, target: Any, rng: np.random.Generator) -> Any:
         if self.func is None:
             return X, target.y
         out = self.func(X, target.y, **(self.kw_args or {}))
@@ -120,13 +121,13 @@ class FunctionSampler(BaseSampler):
             )
         return out
 
-    def _assemble(self, X: Any, y: Any, target: Any, out: Any) -> tuple[Any, Any]:
+    def _assemble(self, X: ArrayLike, y: Target, target: Any, out: Any) -> tuple[Any, Any]:
         return out[0], out[1]
 
 
 class _Given:
     """y as given, and its encoding when it was checked."""
 
-    def __init__(self, y: Any, encoded: Any) -> None:
+    def __init__(self, y: Target, encoded: Any) -> None:
         self.y = y
         self.encoded = encoded

@@ -15,9 +15,10 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
         'imbalance.torch requires PyTorch; install it with pip install "imbalance[torch]"'
     ) from exc
 
-from . import _losses, _samplers
+from . import _losses, _losses_counts, _samplers
 from . import functional as functional  # imbalance.torch.functional, as in torch.nn
 from ._losses import *  # noqa: F403
+from ._losses_counts import *  # noqa: F403
 from ._samplers import *  # noqa: F403
 
-__all__ = [*_losses.__all__, *_samplers.__all__]
+__all__ = [*_losses.__all__, *_losses_counts.__all__, *_samplers.__all__]

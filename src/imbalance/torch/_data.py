@@ -13,6 +13,7 @@ from torch.utils.data import ConcatDataset, Dataset, Subset, TensorDataset
 from .._batching import cyclic_members, entropy_key, group_labels
 from .._containers import target_to_numpy
 from .._strategy import resolve_sampling_strategy
+from .._typing import ArrayLike, SamplingStrategy
 from ..exceptions import InvalidDataError, InvalidParameterError
 
 __all__ = ["OversampledDataset", "as_label_array", "dataset_labels"]
@@ -20,7 +21,7 @@ __all__ = ["OversampledDataset", "as_label_array", "dataset_labels"]
 _LABEL_ATTRIBUTES = ("targets", "labels", "y")
 
 
-def as_label_array(labels: Any) -> np.ndarray:
+def as_label_array(labels: ArrayLike) -> np.ndarray:
     """Labels as numpy, from a tensor, array, list, Series or dataset (see dataset_labels)."""
     if isinstance(labels, torch.Tensor):
         return labels.detach().cpu().numpy()
@@ -142,9 +143,9 @@ class OversampledDataset(Dataset[Any]):
     def __init__(
         self,
         dataset: Any,
-        labels: Any = None,
+        labels: ArrayLike = None,
         *,
-        sampling_strategy: Any = "auto",
+        sampling_strategy: SamplingStrategy = "auto",
         transform: Callable[[Any], Any] | None = None,
         seed: int = 0,
     ) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor
 
-from .._typing import Reduction
+from .._typing import ArrayLike, Reduction, Target
 from ..exceptions import InvalidDataError, InvalidParameterError
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -85,7 +86,7 @@ def check_logits(logits: Any, owner: str) -> None:
 
 
 def as_class_tensor(
-    values: Any, name: str, owner: str, *, n_classes: int | None, like: Tensor
+    values: ArrayLike, name: str, owner: str, *, n_classes: int | None, like: Tensor
 ) -> Tensor:
     """Per-class values (sequence, ndarray or tensor) as a 1-D tensor on ``like``'s device.
 
@@ -134,7 +135,7 @@ def check_class_weights(a: Tensor, name: str, owner: str, upper: float | None = 
     return a
 
 
-def check_counts(class_counts: Any, owner: str) -> np.ndarray:
+def check_counts(class_counts: ArrayLike, owner: str) -> np.ndarray:
     """``class_counts`` as a float64 array of positive finite counts."""
     if isinstance(class_counts, Tensor):
         class_counts = class_counts.detach().cpu().numpy()
@@ -160,7 +161,7 @@ def check_counts(class_counts: Any, owner: str) -> np.ndarray:
     return counts
 
 
-def counts_from_targets(y: Any, n_classes: int | None, owner: str) -> np.ndarray:
+def counts_from_targets(y: Target, n_classes: int | None, owner: str) -> np.ndarray:
     """Rows per class of integer labels, or positives per column of a 0/1 indicator.
 
     ``y`` may be a tensor, a numpy array or a list: 1-D class indices ``0 .. C-1`` (the columns of
@@ -365,3 +366,29 @@ def check_mask(mask: Tensor, logits: Tensor, owner: str) -> Tensor:
             f"logits' shape {tuple(logits.shape)}."
         ) from exc
     return mask.to(logits.device)
+
+
+Counts = Sequence[float] | np.ndarray | Tensor
+
+
+def counts_for(class_counts: Counts, logits: Tensor, owner: str) -> np.ndarray:
+    """``class_counts`` checked, with one count per class of the logits."""
+    counts = check_counts(class_counts, owner)
+    n_classes = logits.shape[1] if logits.ndim >= 2 else logits.shape[0]
+    if counts.size != n_classes:
+        raise InvalidParameterError(
+            f"The 'class_counts' parameter of {owner} has {counts.size} classes but the logits "
+            f"have {n_classes} (dim {1 if logits.ndim >= 2 else 0}); give one count per class."
+        )
+    return counts
+
+
+def check_n_classes(per_class: Tensor, logits: Tensor, owner: str) -> None:
+    """The classes of a per-class buffer and of the logits (dim 1, or dim 0 if 1-D) agree."""
+    n_classes = logits.shape[1] if logits.ndim >= 2 else logits.shape[0]
+    if per_class.shape[0] != n_classes:
+        raise InvalidDataError(
+            f"{owner} was built for {per_class.shape[0]} classes but the logits have "
+            f"{n_classes} (dim {1 if logits.ndim >= 2 else 0}); build it from counts of the "
+            "same classes as the model's outputs."
+        )

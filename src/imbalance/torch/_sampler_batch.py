@@ -15,6 +15,7 @@ from .._batching import (
     group_labels,
     stratified_layout,
 )
+from .._typing import ArrayLike
 from ..exceptions import InvalidParameterError
 from ._data import as_label_array
 from ._distributed import EpochSampler
@@ -100,7 +101,7 @@ class StratifiedBatchSampler(EpochSampler[list[int]]):
 
     def __init__(
         self,
-        labels: Any,
+        labels: ArrayLike,
         batch_size: int,
         *,
         drop_last: bool = False,
@@ -198,7 +199,7 @@ class BalancedBatchSampler(EpochSampler[list[int]]):
 
     def __init__(
         self,
-        labels: Any,
+        labels: ArrayLike,
         n_classes: int,
         n_per_class: int,
         *,

@@ -27,6 +27,7 @@ from .._batching import (
     class_distribution,
     group_labels,
 )
+from .._typing import ArrayLike
 from ..exceptions import InvalidParameterError
 from ._data import OversampledDataset, as_label_array, dataset_labels
 from ._distributed import EpochSampler
@@ -133,7 +134,7 @@ class ClassBalancedSampler(EpochSampler[int]):
 
     def __init__(
         self,
-        labels: Any,
+        labels: ArrayLike,
         *,
         strategy: Any = "balanced",
         power: float | None = None,
@@ -257,7 +258,7 @@ class ProgressiveBalancedSampler(ClassBalancedSampler):
 
     def __init__(
         self,
-        labels: Any,
+        labels: ArrayLike,
         *,
         epochs: int,
         schedule: str | Callable[[int], float] = "linear",

@@ -36,7 +36,7 @@ Function                            Loss
 :func:`softmax_focal_loss`          focal loss on a softmax: multi-class, ``(N, C, *)`` logits
 :func:`asymmetric_loss`             asymmetric focusing and probability shift, multi-label
 :func:`class_balanced_loss`         effective-number weights on CE, BCE or focal
-:func:`ldam_loss`                   label-distribution-aware margins (with :func:`drw_weights`)
+:func:`ldam_loss`                   label-distribution-aware margins (with DRW weights)
 :func:`logit_adjusted_loss`         cross-entropy of ``z + tau * log(prior)``
 :func:`balanced_softmax_loss`       cross-entropy of ``z + log(counts)``
 :func:`adjust_logits`               post-hoc logit adjustment of a trained model's scores
@@ -54,23 +54,15 @@ targets runs one fused kernel too. The environment variable ``IMBALANCE_TORCH_CO
 from __future__ import annotations
 
 from ._loss_asymmetric import asymmetric_loss
-from ._loss_balanced import (
-    adjust_logits,
-    balanced_softmax_loss,
-    class_balanced_loss,
-    drw_weights,
-    ldam_loss,
-    ldam_margins,
-    logit_adjusted_loss,
-)
+from ._loss_balanced import class_balanced_loss, ldam_loss, ldam_margins
 from ._loss_focal import sigmoid_focal_loss, softmax_focal_loss
+from ._loss_prior import adjust_logits, balanced_softmax_loss, logit_adjusted_loss
 
 __all__ = [
     "adjust_logits",
     "asymmetric_loss",
     "balanced_softmax_loss",
     "class_balanced_loss",
-    "drw_weights",
     "ldam_loss",
     "ldam_margins",
     "logit_adjusted_loss",

@@ -1,5 +1,5 @@
 """Utilities for users and for authors of samplers: contract checks and discovery."""
 
-from .discovery import all_samplers
+from ._discovery import all_samplers
 
 __all__ = ["all_samplers"]

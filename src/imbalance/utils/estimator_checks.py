@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.utils import get_tags
 
+from .._typing import ArrayLike, Estimator, Target
 from ..base import SamplerTags
 
 __all__ = [
@@ -52,7 +53,7 @@ def make_check_data(
     return X[order], y[order]
 
 
-def _tags(sampler: Any) -> SamplerTags:
+def _tags(sampler: Estimator) -> SamplerTags:
     """Our tags; for a sampler that declares none (or another library's), only what is safe:
     no promise of exact counts, row order or provenance."""
     tags = getattr(get_tags(sampler), "sampler_tags", None)
@@ -61,7 +62,7 @@ def _tags(sampler: Any) -> SamplerTags:
     return SamplerTags(kind="combine", keeps_rows=False, reads_features=True, exact_counts=False)
 
 
-def _fit(sampler: Any, X: Any, y: Any) -> tuple[Any, Any, Any]:
+def _fit(sampler: Estimator, X: ArrayLike, y: Target) -> tuple[Any, Any, Any]:
     s = clone(sampler)
     if "random_state" in s.get_params():
         s.set_params(random_state=0)
@@ -69,7 +70,7 @@ def _fit(sampler: Any, X: Any, y: Any) -> tuple[Any, Any, Any]:
     return s, out[0], out[1]
 
 
-def check_returns_pair(sampler: Any) -> None:
+def check_returns_pair(sampler: Estimator) -> None:
     """fit_resample returns exactly (X_res, y_res) with matching lengths."""
     X, y = make_check_data()
     s = clone(sampler)
@@ -79,7 +80,7 @@ def check_returns_pair(sampler: Any) -> None:
     assert out[0].shape[1] == X.shape[1], "the number of columns changed"
 
 
-def check_target_counts(sampler: Any) -> None:
+def check_target_counts(sampler: Estimator) -> None:
     """Output class counts equal target_counts_ (for samplers that promise exact counts)."""
     X, y = make_check_data()
     s, _, y_res = _fit(sampler, X, y)
@@ -94,7 +95,7 @@ def check_target_counts(sampler: Any) -> None:
             assert n <= max(s.target_counts_[cls], Counter(y.tolist())[cls]), (cls, n)
 
 
-def check_sample_indices(sampler: Any) -> None:
+def check_sample_indices(sampler: Estimator) -> None:
     """Non-synthetic output rows are the rows of X at sample_indices_, in output order."""
     X, y = make_check_data()
     s, X_res, y_res = _fit(sampler, X, y)
@@ -111,7 +112,7 @@ def check_sample_indices(sampler: Any) -> None:
         assert n_synthetic == 0, f"{n_synthetic} rows are not in sample_indices_"
 
 
-def check_rows_subset_or_superset(sampler: Any) -> None:
+def check_rows_subset_or_superset(sampler: Estimator) -> None:
     """Under-samplers keep input order; over-samplers output every original row first."""
     X, y = make_check_data()
     s, _, _ = _fit(sampler, X, y)
@@ -123,7 +124,7 @@ def check_rows_subset_or_superset(sampler: Any) -> None:
         np.testing.assert_array_equal(idx[: len(y)], np.arange(len(y)))
 
 
-def check_inputs_unchanged(sampler: Any) -> None:
+def check_inputs_unchanged(sampler: Estimator) -> None:
     """The caller's X and y are never modified."""
     X, y = make_check_data()
     X_copy, y_copy = X.copy(), y.copy()
@@ -132,7 +133,7 @@ def check_inputs_unchanged(sampler: Any) -> None:
     np.testing.assert_array_equal(y, y_copy)
 
 
-def check_deterministic(sampler: Any) -> None:
+def check_deterministic(sampler: Estimator) -> None:
     """The same random_state gives the same output."""
     X, y = make_check_data()
     _, X1, y1 = _fit(sampler, X, y)
@@ -141,7 +142,7 @@ def check_deterministic(sampler: Any) -> None:
     np.testing.assert_array_equal(y1, y2)
 
 
-def check_string_labels(sampler: Any) -> None:
+def check_string_labels(sampler: Estimator) -> None:
     """String labels work and come back as the same labels."""
     X, y = make_check_data()
     names = np.array(["common", "middle", "rare"], dtype=object)
@@ -154,7 +155,7 @@ def check_string_labels(sampler: Any) -> None:
     np.testing.assert_array_equal(y_str, names[y_num])
 
 
-def check_length_mismatch(sampler: Any) -> None:
+def check_length_mismatch(sampler: Estimator) -> None:
     """X and y of different lengths raise ValueError naming both lengths."""
     X, y = make_check_data()
     try:
@@ -165,7 +166,7 @@ def check_length_mismatch(sampler: Any) -> None:
         raise AssertionError("X and y of different lengths were accepted")
 
 
-def check_single_class(sampler: Any) -> None:
+def check_single_class(sampler: Estimator) -> None:
     """A y with one class raises ValueError that says so."""
     X, _ = make_check_data()
     try:
@@ -176,14 +177,14 @@ def check_single_class(sampler: Any) -> None:
         raise AssertionError("a single-class y was accepted")
 
 
-def check_float32_kept(sampler: Any) -> None:
+def check_float32_kept(sampler: Estimator) -> None:
     """A float32 X stays float32."""
     X, y = make_check_data()
     _, X_res, _ = _fit(sampler, X.astype(np.float32), y)
     assert X_res.dtype == np.float32, X_res.dtype
 
 
-def check_sparse_kept(sampler: Any) -> None:
+def check_sparse_kept(sampler: Estimator) -> None:
     """CSR stays CSR, CSC stays CSC, with the same rows as the dense result."""
     X, y = make_check_data()
     _, X_dense, _ = _fit(sampler, X, y)
@@ -193,7 +194,7 @@ def check_sparse_kept(sampler: Any) -> None:
         np.testing.assert_allclose(X_sparse.toarray(), X_dense)
 
 
-def check_nan_passes_through(sampler: Any) -> None:
+def check_nan_passes_through(sampler: Estimator) -> None:
     """A sampler that does not read X carries NaN through untouched."""
     X, y = make_check_data()
     X = X.copy()
@@ -203,7 +204,7 @@ def check_nan_passes_through(sampler: Any) -> None:
     np.testing.assert_array_equal(np.isnan(X_res[: idx.size]), np.isnan(X[idx]))
 
 
-def check_pandas_round_trip(sampler: Any) -> None:
+def check_pandas_round_trip(sampler: Estimator) -> None:
     """pandas in, pandas out: index labels of kept rows, columns and dtypes preserved."""
     import pandas as pd
 
@@ -222,7 +223,7 @@ def check_pandas_round_trip(sampler: Any) -> None:
     assert not df_res.index[kept.size :].isin(index).any(), "synthetic labels collide"
 
 
-def check_polars_round_trip(sampler: Any) -> None:
+def check_polars_round_trip(sampler: Estimator) -> None:
     """polars in, polars out, with the same values as numpy."""
     import polars as pl
 
@@ -235,7 +236,7 @@ def check_polars_round_trip(sampler: Any) -> None:
     np.testing.assert_array_equal(y_res.to_numpy(), y_np)
 
 
-def check_list_round_trip(sampler: Any) -> None:
+def check_list_round_trip(sampler: Estimator) -> None:
     """Lists in, lists out."""
     X, y = make_check_data()
     _, X_res, y_res = _fit(sampler, X.tolist(), y.tolist())
@@ -245,7 +246,7 @@ def check_list_round_trip(sampler: Any) -> None:
     assert y_res == y_np.tolist()
 
 
-def check_clone_and_params(sampler: Any) -> None:
+def check_clone_and_params(sampler: Estimator) -> None:
     """Constructor parameters are keyword-only and stored verbatim (clone round-trips).
 
     A sampler may list in ``_positional_params`` the leading parameters imbalanced-learn takes
@@ -263,7 +264,7 @@ def check_clone_and_params(sampler: Any) -> None:
     assert repr(cloned) == repr(sampler)
 
 
-def iter_sampler_checks(sampler: Any) -> Iterator[Check]:
+def iter_sampler_checks(sampler: Estimator) -> Iterator[Check]:
     """Yield the checks that apply to ``sampler``, chosen from its tags."""
     tags = _tags(sampler)
     yield check_clone_and_params
@@ -290,7 +291,7 @@ def iter_sampler_checks(sampler: Any) -> Iterator[Check]:
         yield check_polars_round_trip
 
 
-def check_sampler(sampler: Any) -> None:
+def check_sampler(sampler: Estimator) -> None:
     """Run every applicable check on ``sampler``; the first failure raises."""
     for check in iter_sampler_checks(sampler):
         check(copy.deepcopy(sampler))

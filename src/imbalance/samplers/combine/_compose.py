@@ -15,9 +15,10 @@ import numpy as np
 from sklearn.base import clone
 
 from ... import _containers
+from ..._typing import ArrayLike, Estimator
 from ...base import Resampled
 from ...exceptions import InvalidParameterError
-from ..over import SMOTE
+from ..over._smote import SMOTE
 
 __all__ = ["compose", "over_sampler_of"]
 
@@ -36,7 +37,9 @@ def over_sampler_of(owner: Any, rng: np.random.Generator) -> Any:
     )
 
 
-def _provenance(owner: str, role: str, sampler: Any, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+def _provenance(
+    owner: str, role: str, sampler: Estimator, n_out: int
+) -> tuple[np.ndarray, np.ndarray]:
     indices = getattr(sampler, "sample_indices_", None)
     if indices is None:
         raise InvalidParameterError(
@@ -56,7 +59,7 @@ def _provenance(owner: str, role: str, sampler: Any, n_out: int) -> tuple[np.nda
     return np.asarray(indices), parents
 
 
-def compose(owner: str, first: Any, second: Any, X: Any, labels: np.ndarray) -> Resampled:
+def compose(owner: str, first: Any, second: Any, X: ArrayLike, labels: np.ndarray) -> Resampled:
     """``second.fit_resample(*first.fit_resample(X, labels))``, traced back to the rows of X.
 
     The rows kept from X come first, in the order the second sampler gives them, then the

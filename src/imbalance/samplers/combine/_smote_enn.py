@@ -7,11 +7,11 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import clone
 
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ..under import EditedNearestNeighbours
+from ..under._enn import EditedNearestNeighbours
 from ._compose import compose, over_sampler_of
 
 __all__ = ["SMOTEENN"]
@@ -115,11 +115,11 @@ class SMOTEENN(BaseSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         smote: Any = None,
         enn: Any = None,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -129,7 +129,9 @@ class SMOTEENN(BaseSampler):
         self.neighbors = neighbors
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         """Over-sample with ``smote``, then clean the result with ``enn``."""
         self.smote_ = over_sampler_of(self, rng)
         self.enn_ = (

@@ -1,4 +1,8 @@
-"""Categorical columns for SMOTENC and SMOTEN: detection, integer codes, votes, VDM neighbours."""
+"""Categorical columns for SMOTENC and SMOTEN: detection, integer codes, votes, VDM tables.
+
+The distances of those tables, and the neighbours under them, are computed by
+:mod:`imbalance.neighbors` (its table metrics).
+"""
 
 from __future__ import annotations
 
@@ -11,20 +15,18 @@ import numpy as np
 import scipy.sparse as sp
 
 from ... import _containers
-from ...exceptions import InvalidDataError, InvalidParameterError
+from ...exceptions import InvalidParameterError
 
 __all__ = [
     "column_codes",
     "detect_categorical",
     "object_columns",
     "resolve_categorical",
-    "vdm_kneighbors",
-    "vdm_pairwise",
+    "vdm_tables",
     "vote",
 ]
 
 _MISSING = object()
-_BLOCK_CELLS = 1 << 22
 
 
 def detect_categorical(X: Any) -> list[int]:
@@ -165,14 +167,6 @@ def vote(
     return np.argmax(np.where(top, rng.random(values.shape), -1.0), axis=1)
 
 
-def vdm_pairwise(codes: np.ndarray, tables: list[np.ndarray]) -> np.ndarray:
-    """The value difference between every two rows of ``codes`` (a square matrix)."""
-    d = np.zeros((codes.shape[0], codes.shape[0]))
-    for j, table in enumerate(tables):
-        d += table[codes[:, j]][:, codes[:, j]]
-    return d
-
-
 def vdm_tables(codes: np.ndarray, classes: np.ndarray, n_classes: int) -> list[np.ndarray]:
     """Per column, the squared value difference between every two of its codes.
 
@@ -187,26 +181,3 @@ def vdm_tables(codes: np.ndarray, classes: np.ndarray, n_classes: int) -> list[n
         l1 = np.abs(proba[:, None, :] - proba[None, :, :]).sum(axis=2)
         tables.append(l1**2)
     return tables
-
-
-def vdm_kneighbors(codes: np.ndarray, tables: list[np.ndarray], k: int) -> np.ndarray:
-    """The ``k`` nearest other rows of each row under the value difference metric.
-
-    Exact, in blocks; ties are broken by the smaller position.
-    """
-    n = codes.shape[0]
-    if n - 1 < k:
-        raise InvalidDataError(f"{n} rows cannot each have {k} other rows as neighbours.")
-    out = np.empty((n, k), dtype=np.intp)
-    step = max(1, _BLOCK_CELLS // max(n, 1))
-    for start in range(0, n, step):
-        stop = min(start + step, n)
-        d = np.zeros((stop - start, n))
-        for j, table in enumerate(tables):
-            d += table[codes[start:stop, j]][:, codes[:, j]]
-        d[np.arange(stop - start), np.arange(start, stop)] = np.inf
-        kth = np.partition(d, k - 1, axis=1)[:, k - 1]
-        for r in range(stop - start):
-            cand = np.flatnonzero(d[r] <= kth[r])
-            out[start + r] = cand[np.lexsort((cand, d[r, cand]))[:k]]
-    return out

@@ -10,23 +10,24 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.cluster import MiniBatchKMeans
 
-from ..._param_validation import Interval, Options
+from ..._param_validation import (
+    NEIGHBORS_CONSTRAINTS,
+    SAMPLING_STRATEGY_CONSTRAINT,
+    Interval,
+    Options,
+)
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, ResamplingError
-from ...neighbors import mean_distance
-from ._random import SAMPLING_STRATEGY_CONSTRAINT
+from ...neighbors import mean_distance, n_neighbors_of
+from .._features import Features, check_neighbors_spec, neighbours_estimator
 from ._smote_common import (
-    NEIGHBORS_CONSTRAINTS,
-    Features,
     Synthesis,
     apportion,
     check_class_size,
-    check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    n_neighbors_of,
-    neighbours_estimator,
     search,
 )
 
@@ -152,13 +153,13 @@ class KMeansSMOTE(BaseSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         k_neighbors: Any = 2,
         kmeans_estimator: Any = None,
         cluster_balance_threshold: Any = "auto",
         density_exponent: Any = "auto",
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -170,7 +171,9 @@ class KMeansSMOTE(BaseSampler):
         self.neighbors = neighbors
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         check_neighbors_spec("KMeansSMOTE", "k_neighbors", self.k_neighbors)
         self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
         features = Features.of(X, "KMeansSMOTE")

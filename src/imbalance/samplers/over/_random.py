@@ -9,14 +9,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from ... import _containers
-from ..._param_validation import Interval
+from ..._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval
+from ..._strategy import resolve_shrinkage
+from ..._typing import ArrayLike, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ...exceptions import InvalidDataError, InvalidParameterError
+from ...exceptions import InvalidDataError
 
 __all__ = ["RandomOverSampler", "draw_repeats", "smoothed_bootstrap"]
-
-SAMPLING_STRATEGY_CONSTRAINT: list[Any] = [Interval("real", None, None), "str", "dict", "callable"]
 
 
 class RandomOverSampler(BaseSampler):
@@ -101,7 +101,11 @@ class RandomOverSampler(BaseSampler):
     _sampling_kind = "over"
 
     def __init__(
-        self, *, sampling_strategy: Any = "auto", random_state: Any = None, shrinkage: Any = None
+        self,
+        *,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
+        shrinkage: Any = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -113,8 +117,10 @@ class RandomOverSampler(BaseSampler):
         tags.reads_features = self.shrinkage is not None
         return tags
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
-        self.shrinkage_ = _resolve_shrinkage(self.shrinkage, self.target_counts_, target)
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
+        self.shrinkage_ = resolve_shrinkage(self.shrinkage, self.target_counts_, target)
         drawn = draw_repeats(target, self.target_counts_, rng)
         originals = np.arange(len(target.codes))
         if self.shrinkage_ is None:
@@ -140,30 +146,8 @@ def draw_repeats(
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
 
 
-def _resolve_shrinkage(
-    shrinkage: Any, target_counts: Mapping[Any, int], target: EncodedTarget
-) -> dict[Any, float] | None:
-    if shrinkage is None:
-        return None
-    counts = target.class_counts
-    grown = [c for c in counts if target_counts[c] > counts[c]]
-    if not isinstance(shrinkage, Mapping):
-        return {c: float(shrinkage) for c in grown}
-    missing = [c for c in grown if c not in shrinkage]
-    extra = [c for c in shrinkage if c not in grown]
-    if missing or extra:
-        raise InvalidParameterError(
-            "shrinkage, a dict, must give one value for each over-sampled class "
-            f"({', '.join(map(repr, grown))}); missing {missing!r}, not over-sampled {extra!r}."
-        )
-    bad = {c: v for c, v in shrinkage.items() if not (isinstance(v, int | float) and v >= 0)}
-    if bad:
-        raise InvalidParameterError(f"shrinkage values must be non-negative floats; got {bad!r}.")
-    return {c: float(shrinkage[c]) for c in grown}
-
-
 def smoothed_bootstrap(
-    X: Any,
+    X: ArrayLike,
     target: EncodedTarget,
     drawn: np.ndarray,
     shrinkage: Mapping[Any, float],
@@ -198,7 +182,7 @@ def smoothed_bootstrap(
     return out, columns
 
 
-def _column_std(values: Any) -> np.ndarray:
+def _column_std(values: ArrayLike) -> np.ndarray:
     """Population standard deviation of each column, ignoring NaN; sparse stays sparse."""
     if sp.issparse(values):
         mean = np.asarray(values.mean(axis=0)).ravel()

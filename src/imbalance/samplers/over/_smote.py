@@ -6,19 +6,16 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..._param_validation import Interval
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ._random import SAMPLING_STRATEGY_CONSTRAINT
+from .._features import Features, check_neighbors_spec, neighbours_estimator
 from ._smote_common import (
-    NEIGHBORS_CONSTRAINTS,
-    Features,
     Synthesis,
     check_class_size,
-    check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    neighbours_estimator,
     search,
 )
 
@@ -128,10 +125,10 @@ class SMOTE(BaseSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         k_neighbors: Any = 5,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -140,7 +137,9 @@ class SMOTE(BaseSampler):
         self.neighbors = neighbors
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         check_neighbors_spec("SMOTE", "k_neighbors", self.k_neighbors)
         self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
         features = Features.of(X, "SMOTE")

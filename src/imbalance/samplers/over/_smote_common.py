@@ -1,4 +1,8 @@
-"""Steps shared by the SMOTE family: features, neighbours, draws, interpolation, assembly.
+"""Steps shared by the SMOTE family: neighbours, draws, interpolation, assembly.
+
+The features they read (:class:`~imbalance.samplers._features.Features`) are shared with the
+cleaning samplers in ``samplers/_features.py``; the neighbours come from
+:mod:`imbalance.neighbors`, which also decides between its engine and a user's estimator.
 
 Every synthetic row of an interpolating sampler is ``base + step * (neighbour - base)`` on the
 numeric columns (and on pandas / polars datetime and timedelta columns, in their own unit);
@@ -13,125 +17,32 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
-from sklearn.neighbors import NearestNeighbors
 
 from ... import _containers
-from ..._param_validation import Interval, Options
+from ..._typing import Backend
 from ..._validation import EncodedTarget
 from ...base import Resampled
-from ...exceptions import DataTypeError, InvalidDataError, InvalidParameterError
-from ...neighbors import BACKENDS, NeighborIndex
+from ...exceptions import InvalidDataError
+from ...neighbors import NeighborSpec, n_neighbors_of
+from ...neighbors import search as engine_search
+from .._features import Features
 
 __all__ = [
-    "NEIGHBORS_CONSTRAINTS",
     "Features",
     "Synthesis",
+    "apportion",
     "check_class_size",
     "draw_pairs",
     "grown_classes",
     "interpolate",
-    "n_neighbors_of",
-    "neighbours_estimator",
+    "other_class_counts",
     "search",
 ]
 
-NEIGHBORS_CONSTRAINTS: dict[str, list[Any]] = {
-    "neighbors": [Options(BACKENDS)],
-    "n_jobs": [None, Interval("int", -1, -1), Interval("int", 1, None)],
-}
-
 # Rows interpolated at once (bounds the temporaries to a few MB).
 _CHUNK = 1 << 16
-
-
-@dataclass
-class Features:
-    """The columns a sampler computes on, read row by row and checked in the user's terms."""
-
-    X: Any
-    owner: str
-    columns: list[int] = field(default_factory=list)
-    int_ranges: dict[int, tuple[float, float]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, X: Any, owner: str) -> Features:
-        advice = (
-            f"{owner} interpolates numeric columns, but X has none. Encode the features as "
-            "numbers, use SMOTEN for categorical-only data or SMOTENC for mixed data."
-        )
-        try:
-            columns = _containers.numeric_column_positions(X)
-        except DataTypeError as exc:
-            raise DataTypeError(f"{exc} {advice}") from None
-        if not columns:
-            raise InvalidDataError(advice)
-        return cls(X, owner, columns)
-
-    @property
-    def all_columns(self) -> bool:
-        return not _containers.is_frame(self.X) and len(self.columns) == self.X.shape[1]
-
-    def rows(self, positions: np.ndarray | None = None) -> Any:
-        """float64 values of the numeric columns at ``positions`` (all rows when None)."""
-        X = self.X
-        if isinstance(X, np.ndarray) and self.all_columns:
-            part = X if positions is None else X[positions]
-            values: Any = np.asarray(part, dtype=np.float64)
-        elif sp.issparse(X):
-            part = X.tocsr() if positions is None else X.tocsr()[positions]
-            values = sp.csr_matrix(part, dtype=np.float64)[:, self.columns]
-        else:
-            part = X if positions is None else _containers.take_rows(X, positions)
-            values = _containers.numeric_values(part, self.columns)
-        self._check_finite(values, positions)
-        return values
-
-    def _check_finite(self, values: Any, positions: np.ndarray | None) -> None:
-        data = values.data if sp.issparse(values) else values
-        if np.isfinite(data).all():
-            return
-        bad = ~np.isfinite(values.toarray() if sp.issparse(values) else values)
-        row, j = np.argwhere(bad)[0]
-        row = int(row if positions is None else positions[row])
-        name = self.column_name(self.columns[j])
-        raise InvalidDataError(
-            f"{self.owner} computes distances on the numeric columns, and column {name} holds "
-            f"{int(bad[:, j].sum())} missing or infinite value(s) in the rows it reads (first at "
-            f"row {row}). Impute them (e.g. sklearn.impute.SimpleImputer) or drop those rows "
-            "before resampling."
-        )
-
-    def column_name(self, pos: int) -> str:
-        if _containers.is_frame(self.X):
-            return repr(list(self.X.columns)[pos])
-        return str(pos)
-
-    def integer_columns(self) -> list[int]:
-        """Positions in ``columns`` of integer-typed columns, with their observed ranges."""
-        X = self.X
-        if _containers.is_frame(X):
-            schema = _containers.column_dtypes(X)
-            found = [
-                j
-                for j, pos in enumerate(self.columns)
-                if schema[pos].is_integer() or schema[pos] == nw.Boolean
-            ]
-        elif not sp.issparse(X) and np.asarray(X[:1]).dtype.kind in "iu":
-            found = list(range(len(self.columns)))
-        else:
-            found = []
-        if found and not self.int_ranges:
-            values = _containers.numeric_values(X, [self.columns[j] for j in found])
-            with np.errstate(all="ignore"):
-                low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
-            self.int_ranges = {
-                j: (float(lo), float(hi)) for j, lo, hi in zip(found, low, high, strict=True)
-            }
-        return found
 
 
 def grown_classes(
@@ -142,25 +53,6 @@ def grown_classes(
         extra = target_counts[cls] - have
         if extra > 0:
             yield k, cls, target.members(k), extra
-
-
-def n_neighbors_of(spec: Any) -> int:
-    """Neighbours asked by an int or by an estimator with ``n_neighbors`` (which counts self)."""
-    if hasattr(spec, "kneighbors"):
-        return int(spec.get_params()["n_neighbors"]) - 1
-    return int(spec)
-
-
-def neighbours_estimator(spec: Any, n_jobs: int | None = None) -> Any:
-    """The estimator imbalanced-learn exposes for a neighbours parameter (``nn_k_``, ``nn_m_``).
-
-    An estimator is cloned; an int ``k`` stands for ``NearestNeighbors(n_neighbors=k + 1)``, as
-    imbalanced-learn counts the row itself. It is not fitted: this package searches with
-    :mod:`imbalance.neighbors`, and only the parameters of this object are meant to be read.
-    """
-    if hasattr(spec, "kneighbors"):
-        return clone(spec)
-    return NearestNeighbors(n_neighbors=int(spec) + 1, n_jobs=n_jobs)
 
 
 def check_class_size(owner: str, param: str, spec: Any, cls: Any, size: int) -> int:
@@ -181,31 +73,22 @@ def check_class_size(owner: str, param: str, spec: Any, cls: Any, size: int) -> 
 
 def search(
     X_index: Any,
-    spec: Any,
+    spec: NeighborSpec,
     *,
-    backend: str,
+    backend: Backend,
     n_jobs: int | None,
     rng: np.random.Generator,
     rows: np.ndarray | None = None,
     queries: Any = None,
 ) -> tuple[np.ndarray, str]:
-    """Neighbours within ``X_index`` of its ``rows`` (self excluded) or of outside ``queries``.
-
-    ``spec`` is an int (this package's engine) or an estimator with ``kneighbors``
-    (imbalanced-learn's convention: fitted here, its first neighbour of an indexed row is the
-    row itself and is dropped). Returns the positions and the backend that answered.
-    """
-    if hasattr(spec, "kneighbors"):
-        est = clone(spec).fit(X_index)
-        if queries is not None:
-            return np.asarray(est.kneighbors(queries, return_distance=False))[:, :-1], "estimator"
-        asked = X_index if rows is None else X_index[rows]
-        return np.asarray(est.kneighbors(asked, return_distance=False))[:, 1:], "estimator"
-    seed = int(rng.integers(2**31)) if backend == "approximate" else None
-    index = NeighborIndex(backend=backend, n_jobs=n_jobs, random_state=seed)  # type: ignore[arg-type]
-    index.fit(X_index)
-    found = index.kneighbors(queries, int(spec), rows=rows)
-    return found, index.backend_
+    """Neighbours within ``X_index`` of its ``rows`` (self excluded) or of outside ``queries``,
+    as many as ``spec`` asks (a count, or a user's estimator: see
+    :func:`imbalance.neighbors.neighbor_index`), and the backend that answered. The
+    approximate backend's seed is drawn from ``rng``; no other path draws."""
+    seed = rng if backend == "approximate" else None
+    return engine_search(
+        X_index, spec, backend=backend, n_jobs=n_jobs, random_state=seed, rows=rows, queries=queries
+    )
 
 
 def draw_pairs(
@@ -324,17 +207,6 @@ def _other_columns(X: Any, columns: list[int]) -> list[int]:
     return [i for i in range(len(X.columns)) if i not in taken]
 
 
-def check_neighbors_spec(owner: str, param: str, spec: Any) -> None:
-    """An int >= 1 or an object with ``kneighbors`` and ``n_neighbors`` >= 2."""
-    if hasattr(spec, "kneighbors"):
-        n = spec.get_params().get("n_neighbors") if hasattr(spec, "get_params") else None
-        if not isinstance(n, int | np.integer) or n < 2:
-            raise InvalidParameterError(
-                f"{param} of {owner}, an estimator, must have n_neighbors >= 2 (it counts the "
-                f"row itself, as in imbalanced-learn); got n_neighbors={n!r}."
-            )
-
-
 def other_class_counts(
     F: Any,
     codes: np.ndarray,
@@ -344,7 +216,7 @@ def other_class_counts(
     *,
     owner: str,
     param: str,
-    backend: str,
+    backend: Backend,
     n_jobs: int | None,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, int, str]:

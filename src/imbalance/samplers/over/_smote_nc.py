@@ -10,21 +10,18 @@ from sklearn.base import clone
 from sklearn.preprocessing import OneHotEncoder
 
 from ... import _containers
-from ..._param_validation import Interval
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, InvalidParameterError
+from .._features import Features, check_neighbors_spec, neighbours_estimator
 from ._categorical import column_codes, object_columns, resolve_categorical, vote
-from ._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._smote_common import (
-    NEIGHBORS_CONSTRAINTS,
-    Features,
     Synthesis,
     check_class_size,
-    check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    neighbours_estimator,
     search,
 )
 
@@ -153,11 +150,11 @@ class SMOTENC(BaseSampler):
         self,
         categorical_features: Any = "auto",
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         k_neighbors: Any = 5,
         categorical_encoder: Any = None,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.categorical_features = categorical_features
@@ -168,7 +165,9 @@ class SMOTENC(BaseSampler):
         self.neighbors = neighbors
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         check_neighbors_spec("SMOTENC", "k_neighbors", self.k_neighbors)
         self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)
         categorical = resolve_categorical(X, self.categorical_features, "SMOTENC")
@@ -194,7 +193,7 @@ class SMOTENC(BaseSampler):
         out, self.synthetic_steps_ = synthesis.result(len(target.codes))
         return _with_votes(out, categorical, votes)
 
-    def _features(self, X: Any, categorical: list[int]) -> Features:
+    def _features(self, X: ArrayLike, categorical: list[int]) -> Features:
         self.categorical_features_ = np.asarray(categorical, dtype=np.intp)
         times = set(_containers.time_column_positions(X))
         n_features = _containers.shape_2d(X)[1]
@@ -217,7 +216,7 @@ class SMOTENC(BaseSampler):
         self.continuous_features_ = np.asarray(continuous, dtype=np.intp)
         return Features(X, "SMOTENC", continuous)
 
-    def _fit_encoder(self, X: Any, categorical: list[int], codes: np.ndarray) -> Any:
+    def _fit_encoder(self, X: ArrayLike, categorical: list[int], codes: np.ndarray) -> Any:
         """Fit ``categorical_encoder_`` on the categorical columns; their one-hot rows."""
         encoder = (
             OneHotEncoder(handle_unknown="ignore")

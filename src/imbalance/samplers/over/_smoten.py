@@ -9,25 +9,22 @@ from sklearn.base import clone
 from sklearn.preprocessing import OrdinalEncoder
 
 from ... import _containers
-from ..._param_validation import Interval
+from ..._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval
+from ..._typing import ArrayLike, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidParameterError
+from ...neighbors import table_voters
+from .._features import check_neighbors_spec, neighbours_estimator
 from ._categorical import (
     column_codes,
     object_columns,
-    vdm_kneighbors,
-    vdm_pairwise,
     vdm_tables,
     vote,
 )
-from ._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._smote_common import (
     check_class_size,
-    check_neighbors_spec,
     grown_classes,
-    n_neighbors_of,
-    neighbours_estimator,
 )
 
 __all__ = ["SMOTEN"]
@@ -138,8 +135,8 @@ class SMOTEN(BaseSampler):
         self,
         categorical_encoder: Any = None,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         k_neighbors: Any = 5,
     ) -> None:
         self.categorical_encoder = categorical_encoder
@@ -147,7 +144,9 @@ class SMOTEN(BaseSampler):
         self.random_state = random_state
         self.k_neighbors = k_neighbors
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         check_neighbors_spec("SMOTEN", "k_neighbors", self.k_neighbors)
         self.nn_k_ = neighbours_estimator(self.k_neighbors)
         codes = self._encode(X)
@@ -171,7 +170,7 @@ class SMOTEN(BaseSampler):
             sources=sources if len(voters) else {},
         )
 
-    def _encode(self, X: Any) -> np.ndarray:
+    def _encode(self, X: ArrayLike) -> np.ndarray:
         """Integer codes of every column, from ``categorical_encoder`` (fitted as ``_``)."""
         raw = object_columns(X, list(range(_containers.shape_2d(X)[1])))
         if self.categorical_encoder is not None:
@@ -196,14 +195,7 @@ class SMOTEN(BaseSampler):
 
     def _voters(self, codes: np.ndarray, tables: list[np.ndarray]) -> np.ndarray:
         """For each row of a class (local positions), the rows that vote: itself and neighbours."""
-        if hasattr(self.k_neighbors, "kneighbors"):
-            est = clone(self.k_neighbors)
-            if "metric" in est.get_params():
-                est.set_params(metric="precomputed")
-            distances = vdm_pairwise(codes, tables)
-            return np.asarray(est.fit(distances).kneighbors(distances, return_distance=False))
-        nn = vdm_kneighbors(codes, tables, n_neighbors_of(self.k_neighbors))
-        return np.column_stack([np.arange(codes.shape[0]), nn])
+        return table_voters(codes, tables, self.k_neighbors)
 
 
 def _dense_codes(codes: np.ndarray) -> np.ndarray:

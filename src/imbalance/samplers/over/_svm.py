@@ -8,21 +8,18 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.svm import SVC
 
-from ..._param_validation import Interval
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, ResamplingError
+from .._features import Features, check_neighbors_spec, neighbours_estimator
 from ._borderline import in_danger
-from ._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._smote_common import (
-    NEIGHBORS_CONSTRAINTS,
-    Features,
     Synthesis,
     check_class_size,
-    check_neighbors_spec,
     draw_pairs,
     grown_classes,
-    neighbours_estimator,
     other_class_counts,
     search,
 )
@@ -144,13 +141,13 @@ class SVMSMOTE(BaseSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         k_neighbors: Any = 5,
         m_neighbors: Any = 10,
         svm_estimator: Any = None,
         out_step: float = 0.5,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -162,7 +159,9 @@ class SVMSMOTE(BaseSampler):
         self.neighbors = neighbors
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         check_neighbors_spec("SVMSMOTE", "k_neighbors", self.k_neighbors)
         check_neighbors_spec("SVMSMOTE", "m_neighbors", self.m_neighbors)
         self.nn_k_ = neighbours_estimator(self.k_neighbors, self.n_jobs)

@@ -10,14 +10,13 @@ from sklearn.base import clone
 from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from ... import _containers
-from ..._param_validation import Options
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Options
+from ..._typing import ArrayLike, Backend, Estimator, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidParameterError, ResamplingError
-from ...neighbors import kneighbors
-from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import numeric_features, search_jobs
+from ...neighbors import search
+from .._features import numeric_features
 
 __all__ = ["ClusterCentroids", "default_clusterer"]
 
@@ -149,11 +148,11 @@ class ClusterCentroids(BaseSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
-        estimator: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
+        estimator: Estimator = None,
         voting: str = "auto",
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -168,7 +167,9 @@ class ClusterCentroids(BaseSampler):
         tags.synthetic = self.voting != "hard"
         return tags
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         self.voting_ = "hard" if self.voting == "hard" else "soft"
         F = numeric_features(X, "ClusterCentroids")
         kept: list[np.ndarray] = []
@@ -188,14 +189,15 @@ class ClusterCentroids(BaseSampler):
             self.estimators_[cls] = model
             self.estimator_ = model
             centre = np.asarray(model.cluster_centers_, dtype=np.float64)
-            near = kneighbors(
+            near = search(
                 F[rows],
+                None,
                 1,
                 queries=sp.csr_matrix(centre) if sp.issparse(F) else centre,
-                backend=self.neighbors,  # type: ignore[arg-type]
-                n_jobs=search_jobs(self.n_jobs, want, rows.size),
+                backend=self.neighbors,
+                n_jobs=self.n_jobs,
                 random_state=int(rng.integers(2**31)),
-            )[:, 0]
+            )[0][:, 0]
             (kept if self.voting_ == "hard" else nearest).append(rows[near])
             centres.append(centre)
         indices = np.sort(np.concatenate(kept)) if kept else np.empty(0, dtype=np.intp)

@@ -8,20 +8,14 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier
 
-from ..._param_validation import Interval
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, Interval
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
 from ...exceptions import InvalidParameterError
-from ...neighbors import kneighbors
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import (
-    CLEANING_STRATEGY,
-    CleaningSampler,
-    check_neighbourhood,
-    minority_code,
-    numeric_features,
-    search_jobs,
-)
+from ...neighbors import search
+from .._features import numeric_features
+from ._cleaning import CLEANING_STRATEGY, CleaningSampler, check_neighbourhood, minority_code
 
 __all__ = [
     "CondensedNearestNeighbour",
@@ -82,7 +76,7 @@ def condense(
     k: int,
     class_wins_ties: bool,
     *,
-    backend: str,
+    backend: Backend,
     n_jobs: int | None,
     seed: int,
 ) -> np.ndarray:
@@ -98,15 +92,16 @@ def condense(
     added: list[int] = []
     for start in range(0, candidates.size, _BLOCK):
         block = candidates[start : start + _BLOCK]
-        dist, nn = kneighbors(
+        dist, nn = search(
             F[np.asarray(ref)],
+            None,
             k,
             queries=F[block],
-            backend=backend,  # type: ignore[arg-type]
-            n_jobs=search_jobs(n_jobs, block.size, len(ref)),
+            backend=backend,
+            n_jobs=n_jobs,
             return_distance=True,
             random_state=seed,
-        )
+        )[0]
         flags = np.asarray(ref_in)[nn]
         first = 0
         while first < block.size:
@@ -124,15 +119,16 @@ def condense(
                     F, block[m], rest, dist[first:], flags[first:], n_jobs
                 )
                 if unsure.size:  # a distance tie after the square root: search those again
-                    again = kneighbors(
+                    again = search(
                         F[np.asarray(ref)],
+                        None,
                         k,
                         queries=F[rest[unsure]],
-                        backend=backend,  # type: ignore[arg-type]
-                        n_jobs=search_jobs(n_jobs, unsure.size, len(ref)),
+                        backend=backend,
+                        n_jobs=n_jobs,
                         return_distance=True,
                         random_state=seed,
-                    )
+                    )[0]
                     dist[first + unsure], flags[first + unsure] = (
                         again[0],
                         np.asarray(ref_in)[again[1]],
@@ -146,14 +142,15 @@ def _insert(
     """Put the new reference row (of the class, last in position) in the sorted neighbour
     lists. Also returns the rows whose new distance equals one of theirs: the square root may
     have merged two different squared distances, so their order is not known here."""
-    d_new = kneighbors(
+    d_new = search(
         F[[new]],
+        None,
         1,
         queries=F[rows],
         backend="exact",
-        n_jobs=search_jobs(n_jobs, len(rows), 1),
+        n_jobs=n_jobs,
         return_distance=True,
-    )[0][:, 0]
+    )[0][0][:, 0]
     all_d = np.column_stack([dist, d_new])
     all_f = np.column_stack([flags, np.ones(len(rows), dtype=bool)])
     order = np.argsort(all_d, axis=1, kind="stable")[:, : dist.shape[1]]
@@ -254,11 +251,11 @@ class CondensedNearestNeighbour(CleaningSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         n_neighbors: Any = None,
         n_seeds_S: int = 1,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -269,7 +266,7 @@ class CondensedNearestNeighbour(CleaningSampler):
         self.n_jobs = n_jobs
 
     def _clean(
-        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+        self, X: ArrayLike, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         F = numeric_features(X, "CondensedNearestNeighbour")
         k = rule_size("CondensedNearestNeighbour", self.n_neighbors)

@@ -10,11 +10,11 @@ from sklearn.base import clone, is_classifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from ..._param_validation import Interval
+from ..._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval
+from ..._typing import ArrayLike, Estimator, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, InvalidParameterError
-from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
 from ._cleaning import Satisfies
 
 __all__ = ["InstanceHardnessThreshold"]
@@ -113,9 +113,9 @@ class InstanceHardnessThreshold(BaseSampler):
     def __init__(
         self,
         *,
-        estimator: Any = None,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        estimator: Estimator = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         cv: Any = 5,
         n_jobs: int | None = None,
     ) -> None:
@@ -125,7 +125,9 @@ class InstanceHardnessThreshold(BaseSampler):
         self.cv = cv
         self.n_jobs = n_jobs
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         seed = int(rng.integers(2**31))
         self.estimator_ = self._make_estimator(seed)
         folds = self._folds(target, int(rng.integers(2**31)))

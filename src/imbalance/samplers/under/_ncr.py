@@ -7,19 +7,18 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import clone
 
-from ..._param_validation import Interval
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, Interval
+from ..._typing import ArrayLike, Backend, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
-from ...neighbors import NeighborIndex
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS, n_neighbors_of
+from ...neighbors import n_neighbors_of, neighbor_index
+from .._features import numeric_features
 from ._cleaning import (
     CLEANING_STRATEGY,
     CleaningSampler,
     check_estimator_spec,
     check_neighbourhood,
     minority_code,
-    numeric_features,
-    search_jobs,
     vote,
 )
 from ._enn import EditedNearestNeighbours
@@ -125,11 +124,11 @@ class NeighbourhoodCleaningRule(CleaningSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
+        sampling_strategy: SamplingStrategy = "auto",
         edited_nearest_neighbours: Any = None,
         n_neighbors: Any = 3,
         threshold_cleaning: float = 0.5,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -140,7 +139,7 @@ class NeighbourhoodCleaningRule(CleaningSampler):
         self.n_jobs = n_jobs
 
     def _clean(
-        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+        self, X: ArrayLike, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         owner = type(self).__name__
         check_estimator_spec(owner, "n_neighbors", self.n_neighbors)
@@ -156,7 +155,7 @@ class NeighbourhoodCleaningRule(CleaningSampler):
         removed[self._around_misclassified(F, target, minority, k, to_clean, rng)] = True
         return Resampled(indices=np.flatnonzero(~removed))
 
-    def _edit(self, X: Any, target: EncodedTarget) -> np.ndarray:
+    def _edit(self, X: ArrayLike, target: EncodedTarget) -> np.ndarray:
         """Step 1: the rows the editing sampler keeps."""
         if self.edited_nearest_neighbours is None:
             enn: Any = EditedNearestNeighbours(
@@ -184,11 +183,13 @@ class NeighbourhoodCleaningRule(CleaningSampler):
         """Step 2: neighbours, of a class to clean, of the misclassified minority rows."""
         codes = target.codes
         rows = target.members(minority)
-        index = NeighborIndex(
-            backend=self.neighbors,  # type: ignore[arg-type]
-            n_jobs=search_jobs(self.n_jobs, rows.size, F.shape[0]),
+        index = neighbor_index(
+            F,
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            n_queries=rows.size,
             random_state=int(rng.integers(2**31)),
-        ).fit(F)
+        )
         self.neighbors_backend_ = index.backend_
         nn = index.kneighbors(None, k, rows=rows)
         ballot = np.column_stack([codes[rows], codes[nn[:, : k - 1]]])

@@ -6,21 +6,17 @@ import warnings
 from typing import Any, ClassVar
 
 import numpy as np
-from sklearn.base import clone
 
-from ..._param_validation import Interval
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, InvalidParameterError
-from ...neighbors import NeighborIndex
-from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS, neighbours_estimator
-from ._cleaning import minority_code, numeric_features, search_jobs
+from ...neighbors import BLOCK_CELLS, Neighbours, is_estimator, neighbor_index
+from .._features import neighbours_estimator, numeric_features
+from ._cleaning import minority_code
 
 __all__ = ["NearMiss"]
-
-# Distances held at once when version 2 sorts every minority row for each query.
-_BLOCK_CELLS = 1 << 22
 
 
 class NearMiss(BaseSampler):
@@ -125,13 +121,13 @@ class NearMiss(BaseSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
+        sampling_strategy: SamplingStrategy = "auto",
         version: int = 1,
         n_neighbors: Any = 3,
         n_neighbors_ver3: Any = 3,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
-        random_state: Any = None,
+        random_state: RandomState = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.version = version
@@ -146,7 +142,9 @@ class NearMiss(BaseSampler):
         tags.exact_counts = int(self.version) != 3
         return tags
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         version = int(self.version)
         self.nn_ = _as_estimator(self.n_neighbors)
         if version == 3:
@@ -203,26 +201,23 @@ class _Distances:
     def __init__(
         self, F_set: Any, spec: Any, owner: NearMiss, rng: np.random.Generator, n_queries: int
     ) -> None:
-        if hasattr(spec, "kneighbors"):
-            self.estimator: Any = clone(spec).fit(F_set)
-        else:
-            self.estimator = NeighborIndex(
-                backend=owner.neighbors,  # type: ignore[arg-type]
-                n_jobs=search_jobs(owner.n_jobs, n_queries, F_set.shape[0]),
-                random_state=int(rng.integers(2**31)),
-            ).fit(F_set)
+        self.index: Neighbours = neighbor_index(
+            F_set,
+            spec,
+            backend=owner.neighbors,
+            n_jobs=owner.n_jobs,
+            n_queries=n_queries,
+            random_state=rng,
+        )
 
     def query(self, Q: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(self.estimator, NeighborIndex):
-            dist, idx = self.estimator.kneighbors(Q, n, return_distance=True)
-        else:
-            dist, idx = self.estimator.kneighbors(Q, n_neighbors=n, return_distance=True)
+        dist, idx = self.index.kneighbors(Q, n, return_distance=True)
         return np.asarray(dist), np.asarray(idx)
 
 
 def _score(to_min: _Distances, Q: Any, k: int, depth: int) -> np.ndarray:
     """Sum of the distances to the ``k`` farthest of each query's ``depth`` nearest rows."""
-    step = max(1, _BLOCK_CELLS // max(depth, 1))
+    step = max(1, BLOCK_CELLS // max(depth, 1))
     out = np.empty(Q.shape[0], dtype=np.float64)
     for start in range(0, Q.shape[0], step):
         dist, _ = to_min.query(Q[start : start + step], depth)
@@ -231,7 +226,7 @@ def _score(to_min: _Distances, Q: Any, k: int, depth: int) -> np.ndarray:
 
 
 def _count(param: str, spec: Any) -> int:
-    if hasattr(spec, "kneighbors"):
+    if is_estimator(spec):
         n = spec.get_params().get("n_neighbors") if hasattr(spec, "get_params") else None
         if not isinstance(n, int | np.integer) or n < 1:
             raise InvalidParameterError(
@@ -252,4 +247,4 @@ def _check_size(param: str, k: int, cls: Any, size: int, role: str) -> None:
 
 def _as_estimator(spec: Any) -> Any:
     """imbalanced-learn's ``nn_``: NearMiss counts no row itself, so ``k`` means ``k``."""
-    return neighbours_estimator(spec if hasattr(spec, "kneighbors") else int(spec) - 1)
+    return neighbours_estimator(spec if is_estimator(spec) else int(spec) - 1)

@@ -6,19 +6,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..._param_validation import Interval
+from ..._param_validation import NEIGHBORS_CONSTRAINTS, Interval
+from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
-from ...neighbors import NeighborIndex, kneighbors
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import (
-    CLEANING_STRATEGY,
-    CleaningSampler,
-    check_neighbourhood,
-    minority_code,
-    numeric_features,
-    search_jobs,
-)
+from ...neighbors import neighbor_index, search
+from .._features import numeric_features
+from ._cleaning import CLEANING_STRATEGY, CleaningSampler, check_neighbourhood, minority_code
 from ._cnn import draw_seeds, predicts_class, rule_classifier, rule_size
 from ._tomek import tomek_links
 
@@ -115,11 +109,11 @@ class OneSidedSelection(CleaningSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         n_neighbors: Any = None,
         n_seeds_S: int = 1,
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -130,16 +124,18 @@ class OneSidedSelection(CleaningSampler):
         self.n_jobs = n_jobs
 
     def _clean(
-        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+        self, X: ArrayLike, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         F = numeric_features(X, "OneSidedSelection")
         keep = self._select(F, target, cleaned, rng)
         kept = np.flatnonzero(keep)
-        index = NeighborIndex(
-            backend=self.neighbors,  # type: ignore[arg-type]
-            n_jobs=search_jobs(self.n_jobs, kept.size, kept.size),
+        index = neighbor_index(
+            F[kept],
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            n_queries=kept.size,
             random_state=int(rng.integers(2**31)),
-        ).fit(F[kept])
+        )
         links = kept[tomek_links(index, target.codes[kept]).ravel()]
         keep[links[np.isin(target.codes[links], cleaned)]] = False
         return Resampled(indices=np.flatnonzero(keep))
@@ -171,14 +167,15 @@ class OneSidedSelection(CleaningSampler):
             self.estimators_.append(rule_classifier(self.n_neighbors, k, F, ref, labels))
             if rest.size == 0:
                 continue
-            nn = kneighbors(
+            nn = search(
                 F[ref],
+                None,
                 k,
                 queries=F[rest],
-                backend=self.neighbors,  # type: ignore[arg-type]
-                n_jobs=search_jobs(self.n_jobs, rest.size, ref.size),
+                backend=self.neighbors,
+                n_jobs=self.n_jobs,
                 random_state=int(rng.integers(2**31)),
-            )
+            )[0]
             in_class = np.concatenate([np.zeros(reference.size, bool), np.ones(seeds.size, bool)])
             keep[rest[predicts_class(in_class[nn], bool(c < minority))]] = False
         return keep

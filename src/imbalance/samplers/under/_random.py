@@ -7,9 +7,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..._param_validation import SAMPLING_STRATEGY_CONSTRAINT
+from ..._typing import ArrayLike, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
-from ..over._random import SAMPLING_STRATEGY_CONSTRAINT
 
 __all__ = ["RandomUnderSampler", "draw_subset"]
 
@@ -82,15 +83,17 @@ class RandomUnderSampler(BaseSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        random_state: Any = None,
+        sampling_strategy: SamplingStrategy = "auto",
+        random_state: RandomState = None,
         replacement: bool = False,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.replacement = replacement
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         indices = draw_subset(target, self.target_counts_, rng, replacement=self.replacement)
         return Resampled(indices=indices)
 

@@ -6,11 +6,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..._param_validation import NEIGHBORS_CONSTRAINTS
+from ..._typing import ArrayLike, Backend, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
-from ...neighbors import NeighborIndex
-from ..over._smote_common import NEIGHBORS_CONSTRAINTS
-from ._cleaning import CLEANING_STRATEGY, CleaningSampler, numeric_features, search_jobs
+from ...neighbors import Neighbours, neighbor_index
+from .._features import numeric_features
+from ._cleaning import CLEANING_STRATEGY, CleaningSampler
 
 __all__ = ["TomekLinks", "tomek_links"]
 
@@ -102,8 +104,8 @@ class TomekLinks(CleaningSampler):
     def __init__(
         self,
         *,
-        sampling_strategy: Any = "auto",
-        neighbors: str = "auto",
+        sampling_strategy: SamplingStrategy = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
@@ -111,14 +113,16 @@ class TomekLinks(CleaningSampler):
         self.n_jobs = n_jobs
 
     def _clean(
-        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+        self, X: ArrayLike, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         F = numeric_features(X, "TomekLinks")
-        index = NeighborIndex(
-            backend=self.neighbors,  # type: ignore[arg-type]
-            n_jobs=search_jobs(self.n_jobs, F.shape[0], F.shape[0]),
+        index = neighbor_index(
+            F,
+            backend=self.neighbors,
+            n_jobs=self.n_jobs,
+            n_queries=F.shape[0],
             random_state=int(rng.integers(2**31)),
-        ).fit(F)
+        )
         self.links_ = tomek_links(index, target.codes)
         self.neighbors_backend_ = index.backend_
         removed = self.links_.ravel()
@@ -128,7 +132,7 @@ class TomekLinks(CleaningSampler):
         return Resampled(indices=np.flatnonzero(keep))
 
 
-def tomek_links(index: NeighborIndex, codes: np.ndarray) -> np.ndarray:
+def tomek_links(index: Neighbours, codes: np.ndarray) -> np.ndarray:
     """Every Tomek link among the rows indexed by ``index`` (class codes ``codes``).
 
     Returns an array of shape ``(n_links, 2)`` of row positions, each pair sorted and the pairs

@@ -1,0 +1,135 @@
+"""AllKNN: the ENN rule with 1, 2, ... n_neighbors neighbours."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..._typing import ArrayLike, Backend, SamplingStrategy
+from ..._validation import EncodedTarget
+from ...base import Resampled, SamplerTags
+from ...neighbors import alive_neighbours
+from ._cleaning import CleaningSampler
+from ._enn_rule import ENN_CONSTRAINTS, enn_setup, repeat_rule
+
+__all__ = ["AllKNN"]
+
+
+class AllKNN(CleaningSampler):
+    """Under-sample by applying EditedNearestNeighbours with 1, 2, ... n_neighbors neighbours.
+
+    Round ``k`` removes, from the rows left by the previous rounds, those that their ``k``
+    nearest remaining rows disagree with (see :class:`EditedNearestNeighbours`). It stops after
+    the round with ``n_neighbors`` neighbours, or after a round that emptied a class or (unless
+    ``allow_minority``) left a class other than the minority with fewer rows than the minority
+    had at the start. The kept rows come out in input order, with their pandas index labels.
+
+    Parameters
+    ----------
+    sampling_strategy : str or list, default="auto"
+        Classes whose rows may be removed: ``"auto"`` (= ``"not minority"``), ``"majority"``,
+        ``"not minority"``, ``"not majority"``, ``"all"``, or a list of class labels.
+    n_neighbors : int or estimator, default=3
+        Largest neighbourhood. For an object with ``kneighbors`` only its ``n_neighbors``
+        (which counts the row itself, imbalanced-learn style) is used, as in imbalanced-learn.
+    kind_sel : {"all", "mode"}, default="all"
+        ``"all"`` removes a row when any neighbour has another class; ``"mode"`` when its class
+        is not the most frequent among the neighbours.
+    allow_minority : bool, default=False
+        Keep going when a class becomes smaller than the minority was.
+    neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
+        Backend of the nearest-neighbour search (see :mod:`imbalance.neighbors`).
+    n_jobs : int or None, default=None
+        Threads of the neighbour search; the output does not depend on it.
+
+    Attributes
+    ----------
+    target_counts_ : dict of {class_label: int}
+        Number of rows of each class after cleaning.
+    sampling_strategy_ : dict of {class_label: int}
+        The classes the strategy cleans, each mapped to the size of the smallest class
+        (imbalanced-learn's value).
+    class_counts_ : dict of {class_label: int}
+        Number of rows of each class before cleaning.
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    sample_indices_ : ndarray of shape (n_samples_new,)
+        Positions in X of the kept rows, in input order.
+    n_iter_ : int
+        Number of rounds run.
+    neighbors_backend_ : str
+        The neighbour backend that answered.
+    nn_ : estimator
+        imbalanced-learn's name: the neighbours estimator ``n_neighbors`` stands for (a clone
+        of it, or ``NearestNeighbors(n_neighbors=n_neighbors + 1)``), not fitted.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of X, when X is a DataFrame with string column names.
+
+    See Also
+    --------
+    EditedNearestNeighbours : one round.
+    RepeatedEditedNearestNeighbours : rounds of the same size until nothing changes.
+
+    References
+    ----------
+    .. [1] I. Tomek, "An Experiment with the Edited Nearest-Neighbor Rule", IEEE Transactions
+       on Systems, Man, and Cybernetics, 6(6), 448-452, 1976.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbalance.samplers import AllKNN
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.concatenate([rng.normal(0, 1, (80, 2)), rng.normal(1.5, 1, (20, 2))])
+    >>> y = np.array([0] * 80 + [1] * 20)
+    >>> allknn = AllKNN()
+    >>> X_res, y_res = allknn.fit_resample(X, y)
+    >>> allknn.target_counts_[1], allknn.n_iter_
+    (20, 3)
+    """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **ENN_CONSTRAINTS,
+        "allow_minority": ["boolean"],
+    }
+    _sampler_tags = SamplerTags(kind="clean", reads_features=True, exact_counts=False)
+    _sampling_kind = "clean"
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy: SamplingStrategy = "auto",
+        n_neighbors: Any = 3,
+        kind_sel: str = "all",
+        allow_minority: bool = False,
+        neighbors: Backend = "auto",
+        n_jobs: int | None = None,
+    ) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.n_neighbors = n_neighbors
+        self.kind_sel = kind_sel
+        self.allow_minority = allow_minority
+        self.neighbors = neighbors
+        self.n_jobs = n_jobs
+
+    def _clean(
+        self, X: ArrayLike, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+    ) -> Resampled:
+        owner = type(self).__name__
+        F, k, self.nn_ = enn_setup(owner, self.n_neighbors, self.n_jobs, X)
+        lists = alive_neighbours(F, k, k, backend=self.neighbors, n_jobs=self.n_jobs, rng=rng)
+        self.neighbors_backend_ = lists.backend_
+        self.n_iter_ = repeat_rule(
+            owner,
+            self.sampling_strategy,
+            target,
+            lists,
+            list(range(1, k + 1)),
+            self.kind_sel,
+            stop_if_unchanged=False,
+            stop_if_overtaken=not self.allow_minority,
+        )
+        return Resampled(indices=np.flatnonzero(lists.alive))
