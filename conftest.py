@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
 
 _EXTRAS = {
     "torch": ["src/imbalance/torch", "tests/torch"],
@@ -62,3 +63,10 @@ def _spark_in_doctests(request: pytest.FixtureRequest) -> None:
     ):
         namespace = request.getfixturevalue("doctest_namespace")
         namespace["spark"] = request.getfixturevalue("spark")
+
+
+# Property tests draw the same examples on every run (CI is a gate, not a fuzzing farm):
+# HYPOTHESIS_PROFILE=explore draws new ones, to look for new counterexamples locally.
+_hypothesis_settings.register_profile("ci", derandomize=True)
+_hypothesis_settings.register_profile("explore", derandomize=False)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

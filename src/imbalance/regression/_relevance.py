@@ -230,15 +230,31 @@ def pchip(y: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Monotone piecewise cubic Hermite interpolation of ``points`` at ``y`` (UBL's C code)."""
     x, a = points[:, 0], points[:, 1]
     h = np.diff(x)
-    delta = np.diff(a) / h
-    m = _monotone_slopes(points[:, 2].copy(), delta)
-    c = (3 * delta - 2 * m[:-1] - m[1:]) / h
-    d = (m[:-1] - 2 * delta + m[1:]) / (h * h)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        # control points a few ulps apart give infinite secants: the slopes there only shape
+        # an interval no value falls strictly inside, and are dropped below
+        delta = np.diff(a) / h
+        m = _monotone_slopes(points[:, 2].copy(), delta)
     i = np.searchsorted(x, y, side="right") - 1
     last = x.size - 1
     inner = np.clip(i, 0, last - 1)
-    s = y - x[inner]
-    phi = a[inner] + s * (m[inner] + s * (c[inner] + s * d[inner]))
+    # the Hermite basis in t = (y - x_k) / h_k: the same cubic as UBL's power form, without
+    # dividing by h^2 (control points 1e-134 apart would overflow it)
+    width = h[inner]
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.nan_to_num(np.clip((y - x[inner]) / width, 0.0, 1.0))
+    t2 = t * t
+    t3 = t2 * t
+    with np.errstate(over="ignore", invalid="ignore"):
+        wm0, wm1 = width * m[inner], width * m[inner + 1]
+    wm0 = np.where(np.isfinite(wm0), wm0, 0.0)
+    wm1 = np.where(np.isfinite(wm1), wm1, 0.0)
+    phi = (
+        (2 * t3 - 3 * t2 + 1) * a[inner]
+        + (t3 - 2 * t2 + t) * wm0
+        + (3 * t2 - 2 * t3) * a[inner + 1]
+        + (t3 - t2) * wm1
+    )
     phi = np.where(i >= last, a[last] + m[last] * (y - x[last]), phi)
     phi = np.where(i < 0, a[0], phi)
     return np.clip(phi, 0.0, 1.0)
