@@ -51,6 +51,21 @@ def test_no_sampler_overrides_the_shell():
     assert overriding == []
 
 
+def test_the_verb_is_defined_in_base_only():
+    """``fit_resample`` has one home: the sampler shell and the steps' verb, in base.py."""
+    from pathlib import Path
+
+    src = Path(imbalance.dask.__file__).parents[1]
+    homes = sorted(
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if "def fit_resample(" in path.read_text()
+    )
+    assert homes == ["base.py"]
+    assert hasattr(make_pipeline(ours.RandomUnderSampler()), "fit_resample")
+    assert not hasattr(make_pipeline(LinearRegression()), "fit_resample")
+
+
 STRATEGIES = ["auto", "all", "not majority", "not minority", "minority", {1: 150, 2: 120}]
 
 

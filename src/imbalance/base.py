@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import Tags, get_tags
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from . import _containers
@@ -126,6 +127,40 @@ def is_sampler(estimator: Estimator) -> bool:
 
 
 _S = TypeVar("_S", bound="BaseSampler")
+
+
+class ResamplesThroughSteps:
+    """``fit_resample`` for an object that resamples through inner steps (a pipeline whose last
+    step is a sampler), defined here beside the sampler shell so that the verb has one home.
+
+    The object implements ``_ends_in_sampler()`` (whether the verb is offered) and
+    ``_fit_resample_steps(X, y, sample_weight, params)`` (fit the steps, return the rows).
+    """
+
+    def _ends_in_sampler(self) -> bool:
+        raise NotImplementedError
+
+    def _fit_resample_steps(
+        self, X: Any, y: Any, sample_weight: Any, params: dict[str, Any]
+    ) -> tuple[Any, Any]:
+        raise NotImplementedError
+
+    @available_if(lambda self: self._ends_in_sampler())
+    def fit_resample(
+        self, X: Any, y: Any = None, sample_weight: Any = None, **params: Any
+    ) -> tuple[Any, Any]:
+        """Fit the steps and resample with every sampler, the last step included.
+
+        Parameters
+        ----------
+        X, y, sample_weight, **params
+            As for ``fit``; metadata is routed as for ``fit``.
+
+        Returns
+        -------
+        X_resampled, y_resampled : the rows after the last step
+        """
+        return self._fit_resample_steps(X, y, sample_weight, params)
 
 
 class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):

@@ -16,7 +16,7 @@ from .._param_validation import validate_params
 from .._routing import routing_enabled
 from .._typing import ArrayLike, Estimator, Target
 from .._validation import check_sample_weight
-from ..base import is_sampler
+from ..base import ResamplesThroughSteps, is_sampler
 from ..exceptions import InvalidParameterError
 from . import _steps
 from ._fitted import FittedPipeline, StepParams, final_has
@@ -28,7 +28,7 @@ __all__ = ["Pipeline", "make_pipeline"]
 _OWN_PARAMS = ("steps", "transform_input", "memory", "verbose")
 
 
-class Pipeline(FittedPipeline, BaseEstimator):
+class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
     """A sequence of steps, any of which may be a sampler; samplers run at fit only.
 
     When fitting, each sampler step replaces ``(X, y)`` by its resampled output before the next
@@ -388,21 +388,13 @@ class Pipeline(FittedPipeline, BaseEstimator):
         with _steps.logged("Pipeline", self._log_message(len(self.steps) - 1)):
             return self.steps[-1][1].fit_predict(X, y, **final_params("fit_predict"))
 
-    @available_if(lambda self: is_passthrough(self.steps[-1][1]) or is_sampler(self.steps[-1][1]))
-    def fit_resample(
-        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+    def _ends_in_sampler(self) -> bool:
+        final = self.steps[-1][1]
+        return is_passthrough(final) or is_sampler(final)
+
+    def _fit_resample_steps(
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike, params: dict[str, Any]
     ) -> tuple[Any, Any]:
-        """Fit the transformers and resample with every sampler, the last step included.
-
-        Parameters
-        ----------
-        X, y, sample_weight, **params
-            As for :meth:`fit`; metadata is routed as for ``fit``.
-
-        Returns
-        -------
-        X_resampled, y_resampled : the rows after the last step
-        """
         X, y, _, final_params = self._fit_steps("fit", X, y, sample_weight, params)
         final = self.steps[-1][1]
         with _steps.logged("Pipeline", self._log_message(len(self.steps) - 1)):
