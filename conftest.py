@@ -65,6 +65,17 @@ def _spark_in_doctests(request: pytest.FixtureRequest) -> None:
         namespace["spark"] = request.getfixturevalue("spark")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n auto --dist loadgroup``, as CI runs), every Spark test and doctest
+    goes to one worker, so one JVM and one set of Python workers serve them all."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        path = item.nodeid.replace("\\", "/")
+        if path.startswith(("tests/spark/", "src/imbalance/spark/")):
+            item.add_marker(pytest.mark.xdist_group("spark"))
+
+
 # Property tests draw the same examples on every run (CI is a gate, not a fuzzing farm):
 # HYPOTHESIS_PROFILE=explore draws new ones, to look for new counterexamples locally.
 _hypothesis_settings.register_profile("ci", derandomize=True)
