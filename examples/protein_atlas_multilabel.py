@@ -1,4 +1,4 @@
-"""The protein-atlas workflow: 28 labels, one at 0.04 %, hundreds of label combinations.
+"""# The protein-atlas workflow: 28 labels, one at 0.04 %, hundreds of label combinations
 
 The Human Protein Atlas image competition (Kaggle, 2018) asked for the subcellular locations of
 proteins in 31,072 images, 28 labels, several per image: Nucleoplasm on 41 % of the images,
@@ -11,7 +11,7 @@ label frequencies (see ``make_protein_atlas_like``):
    ``pos_weight`` (``imbalance.torch.FocalLoss``), and BCE after ML-ROS on the training part;
 4. evaluate per-label F1 and the macro / micro averages on the untouched test part.
 
-Run: python examples/protein_atlas_multilabel.py [--rows 20000] [--epochs 200]
+Run: ``python examples/protein_atlas_multilabel.py [--rows 20000] [--epochs 200]``
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def evaluate(model: Any, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> dict[str, tuple[float, float]]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0].lstrip("# "))
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--epochs", type=int, default=200)
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""The practitioner's workflow, done right.
+"""# The practitioner's workflow, done right
 
 A rare class (here: malignant tumours made rare, 1 in 11, from scikit-learn's bundled breast
 cancer data), a pandas DataFrame, and three ways to handle the imbalance, each evaluated with
@@ -9,7 +9,7 @@ cross-validation in which validation rows are never resampled:
 2. the same as one scikit-learn estimator, ``ResampledClassifier``, in ``cross_validate``;
 3. no resampling at all: class weights from ``imbalance.weights``.
 
-Run: python examples/quickstart.py
+Run: ``python examples/quickstart.py``
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ tr.best { background: #e8f5e9; font-weight: 600; }
 figure { margin: 0; } figcaption { font-size: .9rem; color: #555; }
 figure svg { max-width: 100%; height: auto; } figure.wide { grid-column: 1 / -1; }
 .muted { color: #666; font-size: .9rem; }
+.confusions { display: flex; flex-wrap: wrap; gap: 1.5rem; }
+table.confusion caption { font-weight: 600; text-align: left; padding-bottom: .3rem; }
 """
 
 
@@ -81,9 +83,7 @@ def _figures(result: ComparisonResult) -> list[tuple[str, str, bool]]:
         title="Calibration (out-of-fold)",
     )
     ax.legend(fontsize=7)
-    figures.append(
-        ("Calibration curves: on the diagonal, probabilities mean what they say.", _svg(fig), False)
-    )
+    figures.append((_calibration_caption(result), _svg(fig), False))
     plt.close(fig)
 
     metrics = [result.metric, "average_precision", "brier"]
@@ -98,6 +98,55 @@ def _figures(result: ComparisonResult) -> list[tuple[str, str, bool]]:
     figures.append(("Mean and standard deviation over folds.", _svg(fig), True))
     plt.close(fig)
     return figures
+
+
+def _calibration_caption(result: ComparisonResult) -> str:
+    caption = "Calibration curves: on the diagonal, probabilities mean what they say."
+    per_bin = [
+        n
+        for name in result.strategies
+        for n in result.curves[name]["calibration"].get("n_positives", [])
+    ]
+    if per_bin:
+        caption += (
+            f" Each point is a bin of rows holding {min(per_bin)} to {max(per_bin)} positives,"
+            " so every observed frequency rests on about as many of them."
+        )
+    return caption
+
+
+def _confusion_tables(result: ComparisonResult) -> str:
+    """One table per strategy: counts at its threshold, pooled over the validation folds."""
+    matrices = result.confusion_matrices()
+    if not matrices:
+        return ""
+    esc = html.escape
+    labels = [esc(str(label)) for label, _ in result.dataset["class_counts"]]
+    thresholds = {s: stats["threshold"]["mean"] for s, stats in result.summary().items()}
+    tables = []
+    for name in result.strategies:
+        if name not in matrices:
+            continue
+        head = "".join(f"<th>predicted {label}</th>" for label in labels)
+        rows = []
+        for label, row in zip(labels, matrices[name], strict=True):
+            total = sum(row) or 1
+            cells = "".join(
+                f'<td title="{100 * n / total:.1f} % of true {label}">{n}</td>' for n in row
+            )
+            rows.append(f"<tr><th>true {label}</th>{cells}</tr>")
+        caption = f"{esc(name)} (threshold {thresholds[name]:.2f})"
+        tables.append(
+            f'<table class="confusion"><caption>{caption}</caption>'
+            f"<thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+    return (
+        "<h2>Decisions at the threshold</h2>\n"
+        '<p class="muted">Confusion matrices of the out-of-fold predictions, every row counted '
+        "once: rows are the true classes, columns the predicted ones, at each strategy's "
+        "threshold (0.5, or the mean of the tuned ones).</p>\n"
+        f'<div class="confusions">{"".join(tables)}</div>'
+    )
 
 
 def render_html(result: ComparisonResult) -> str:
@@ -131,5 +180,6 @@ cross-validation (seed {esc(str(result.settings["random_state"]))}); samplers an
 training folds only. Ranked by {esc(_LABELS[result.metric])}; thresholds are 0.5 unless tuned.</p>
 <h2>Plots</h2>
 <div class="plots">{plots}</div>
+{_confusion_tables(result)}
 </body></html>
 """

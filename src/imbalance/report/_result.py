@@ -56,14 +56,22 @@ class ComparisonResult:
         Strategy names, in the order given.
     folds : list of dict
         One record per (strategy, fold): every metric, ``threshold`` (0.5 unless tuned),
-        ``fit_seconds`` and ``predict_seconds``.
+        ``fit_seconds``, ``predict_seconds`` and ``confusion`` (the fold's confusion matrix at
+        the strategy's threshold: row = true class, column = predicted, in the order of
+        ``dataset["class_counts"]``).
     curves : dict
         Per strategy, pooled out-of-fold ``pr`` (precision, recall) and ``calibration``
-        (prob_pred, prob_true) curves of the positive class.
+        (prob_pred, prob_true, with n_rows and n_positives per bin) curves of the positive class.
     settings : dict
         Model, cross-validation and seed used.
     recommendation : dict
-        ``strategy`` and ``reason``.
+        ``strategy`` (a listed strategy) and ``reason``; for two classes and a decision metric
+        also ``threshold`` and ``calibration`` (what :class:`~imbalance.auto.
+        AutoImbalanceClassifier` would deploy on this data), ``estimator`` (the call) and
+        ``scores`` (per strategy, what its selection saw).
+    notes : list of str
+        Adaptations made so that the comparison runs (SMOTE's k lowered for small folds, a
+        strategy left out).
     """
 
     dataset: dict[str, Any]
@@ -72,7 +80,8 @@ class ComparisonResult:
     folds: list[dict[str, Any]]
     curves: dict[str, dict[str, dict[str, list[float]]]]
     settings: dict[str, Any]
-    recommendation: dict[str, str] = field(default_factory=dict)
+    recommendation: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, dict[str, dict[str, float]]]:
         """Mean and standard deviation over folds of every metric and timing, per strategy."""
@@ -86,6 +95,19 @@ class ComparisonResult:
                 mean = sum(values) / len(values)
                 var = sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)
                 out[name][key] = {"mean": mean, "std": math.sqrt(var), "n": float(len(values))}
+        return out
+
+    def confusion_matrices(self) -> dict[str, list[list[int]]]:
+        """Per strategy, the confusion matrix at its threshold summed over the validation folds
+        (every row counted once); strategies whose folds carry none are left out."""
+        out: dict[str, list[list[int]]] = {}
+        for record in self.folds:
+            matrix = record.get("confusion")
+            if matrix is None:
+                continue
+            total = out.setdefault(record["strategy"], [[0] * len(row) for row in matrix])
+            for total_row, row in zip(total, matrix, strict=True):
+                total_row[:] = [a + int(b) for a, b in zip(total_row, row, strict=True)]
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,7 +141,7 @@ class ComparisonResult:
         return pd.DataFrame(rows).set_index("strategy")
 
 
-def recommend(result: ComparisonResult) -> dict[str, str]:
+def recommend(result: ComparisonResult) -> dict[str, Any]:
     """The strategy to use, and why.
 
     The best mean of ``result.metric`` wins, unless other strategies are within one standard
