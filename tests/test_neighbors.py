@@ -369,3 +369,26 @@ def test_importing_the_engine_imports_no_optional_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-200, 1e200])
+@pytest.mark.parametrize("n_reference", [1, 4, 7])
+def test_median_distances_equal_the_median_of_all_distances(scale, n_reference):
+    from scipy.spatial.distance import cdist
+
+    from imbalance.neighbors import median_distances
+
+    rng = np.random.default_rng(n_reference)
+    reference = rng.normal(size=(n_reference, 3)) * scale
+    X = np.vstack([reference[:1], rng.normal(size=(9, 3)) * scale])  # a query that is a row
+    expected = np.median(cdist(X / scale, reference / scale), axis=1) * scale
+    np.testing.assert_allclose(median_distances(X, reference), expected, rtol=1e-12)
+
+
+def test_median_distances_refuse_empty_or_mismatched_reference():
+    from imbalance.neighbors import median_distances
+
+    with pytest.raises(InvalidDataError, match="reference holds no rows"):
+        median_distances(np.zeros((2, 3)), np.zeros((0, 3)))
+    with pytest.raises(InvalidDataError, match="X has 3 features but reference has 2"):
+        median_distances(np.zeros((2, 3)), np.zeros((4, 2)))

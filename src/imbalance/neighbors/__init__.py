@@ -53,7 +53,8 @@ reads): ``_exact`` (scikit-learn, faiss flat), ``_blocked`` (numpy tiles), ``_iv
 For the package's samplers (importable here, not public: not in ``__all__``): ``_entry``
 (:func:`neighbor_index` and :func:`search` take the features, the user's neighbours parameter,
 a count or an estimator with ``kneighbors``, the backend and ``n_jobs``, and own the thread
-rule :func:`search_jobs`), ``_lists`` (:func:`alive_neighbours`, for samplers that remove rows
+rule :func:`search_jobs`), ``_medians`` (:func:`median_distances`, SMOGN's safe distance),
+``_lists`` (:func:`alive_neighbours`, for samplers that remove rows
 in rounds) and ``_tables`` (distances given per column by tables: the value difference
 metric).
 """
@@ -73,6 +74,7 @@ from ._entry import (
 )
 from ._index import NeighborIndex, kneighbors, mean_distance
 from ._lists import AliveNeighbours, EstimatorLists, NeighbourLists, alive_neighbours
+from ._medians import median_distances
 from ._tables import table_distances, table_kneighbors, table_voters
 
 __all__ = ["BACKENDS", "Backend", "NeighborIndex", "kneighbors", "mean_distance"]
@@ -91,6 +93,7 @@ _INTERNAL = (
     alive_neighbours,
     is_estimator,
     n_neighbors_of,
+    median_distances,
     nearest_centre,
     neighbor_index,
     search,

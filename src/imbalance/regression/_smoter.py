@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from .._param_validation import Interval
-from .._typing import RandomState, SamplingStrategy
+from .._typing import ArrayLike, RandomState, SamplingStrategy
 from ..base import Resampled, SamplerTags
-from ..neighbors import NeighborIndex
+from ..neighbors import NeighborIndex, median_distances
 from ..samplers._features import Features
 from ._base import (
     NEIGHBOR_PARAMS,
@@ -35,8 +36,6 @@ __all__ = ["SMOGN", "SMOTER", "GaussianNoise"]
 
 # Rows of a bump sampled to estimate each row's median distance to the bump (SMOGN).
 _MEDIAN_SAMPLE = 1024
-# Query rows per block when estimating those medians.
-_BLOCK = 4096
 
 
 @dataclass
@@ -68,7 +67,7 @@ class _SyntheticRegression(RegressionSampler):
 
     def _resample(
         self,
-        X: Any,
+        X: ArrayLike,
         target: RegressionTarget,
         bumps: Bumps,
         percentages: np.ndarray,
@@ -264,7 +263,7 @@ class SMOTER(_SyntheticRegression):
         *,
         sampling_strategy: SamplingStrategy = "balance",
         threshold: float = 0.5,
-        control_points: Any = None,
+        control_points: npt.ArrayLike | None = None,
         extreme: str = "both",
         coef: float = 1.5,
         k_neighbors: int = 5,
@@ -397,7 +396,7 @@ class SMOGN(_SyntheticRegression):
         *,
         sampling_strategy: SamplingStrategy = "balance",
         threshold: float = 0.5,
-        control_points: Any = None,
+        control_points: npt.ArrayLike | None = None,
         extreme: str = "both",
         coef: float = 1.5,
         k_neighbors: int = 5,
@@ -419,7 +418,7 @@ class SMOGN(_SyntheticRegression):
 
     def _resample(
         self,
-        X: Any,
+        X: ArrayLike,
         target: RegressionTarget,
         bumps: Bumps,
         percentages: np.ndarray,
@@ -460,14 +459,7 @@ class SMOGN(_SyntheticRegression):
         as in UBL and smogn), exact up to 1,024 rows and from a sample of 1,024 beyond."""
         n = F.shape[0]
         sample = np.arange(n) if n <= _MEDIAN_SAMPLE else rng.choice(n, _MEDIAN_SAMPLE, False)
-        params = self.get_params()
-        index = NeighborIndex(backend=params["neighbors"], n_jobs=params["n_jobs"])
-        index.fit(F[sample])
-        out = np.empty(n)
-        for start in range(0, n, _BLOCK):
-            d, _ = index.kneighbors(F[start : start + _BLOCK], sample.size, return_distance=True)
-            out[start : start + _BLOCK] = np.median(d, axis=1)
-        return out / 2
+        return median_distances(F, F[sample]) / 2
 
 
 class GaussianNoise(_SyntheticRegression):
@@ -552,7 +544,7 @@ class GaussianNoise(_SyntheticRegression):
         *,
         sampling_strategy: SamplingStrategy = "balance",
         threshold: float = 0.5,
-        control_points: Any = None,
+        control_points: npt.ArrayLike | None = None,
         extreme: str = "both",
         coef: float = 1.5,
         pert: float = 0.1,
