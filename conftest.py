@@ -22,6 +22,7 @@ _EXTRAS = {
     "rich": ["src/imbalance/cli", "tests/test_cli.py"],
     "pyspark": ["src/imbalance/spark", "tests/spark"],
     "matplotlib": ["src/imbalance/report/_html.py", "tests/test_report.py", "tests/test_cli.py"],
+    "fastai": ["src/imbalance/torch/fastai.py"],  # the integrations extra
 }
 
 collect_ignore = sorted(

@@ -13,7 +13,6 @@ from imbalance.utils import all_samplers
 from imbalance.utils.estimator_checks import parametrize_with_sampler_checks
 
 
-
 def _instance(name: str, cls: type) -> object:
     """The sampler with its defaults, except InstanceHardnessThreshold's forest: 10 trees
     instead of 100 keep its checks the same and save about two minutes of CI (its default

@@ -3,7 +3,9 @@
 Supported: numpy arrays (any dtype), scipy.sparse matrices and arrays (the format is kept),
 pandas and polars DataFrames and Series through narwhals (index labels, column names and every
 dtype kept), and Python lists. Dispatch is by real type (``isinstance`` or narwhals'
-``is_*`` helpers), never by class name.
+``is_*`` helpers), never by class name. This is the package's one true boundary: a caller's
+container is typed ``Any`` here (what is accepted is :data:`imbalance._typing.ArrayLike`), and
+what leaves towards the algorithms is numpy or scipy.sparse.
 
 Synthetic rows (made by generative samplers) are built as copies of their parent row whose
 numeric columns are replaced; integer columns are rounded and clipped to their dtype, and
@@ -29,7 +31,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import scipy.sparse as sp
 
-from ._typing import ArrayLike, Target
+from ._typing import ArrayLike
 from .exceptions import DataTypeError, InvalidDataError
 
 __all__ = [
@@ -115,7 +117,7 @@ def check_column_labels(X: ArrayLike, *, name: str = "X") -> None:
         )
 
 
-def n_rows(X: ArrayLike) -> int:
+def n_rows(X: Any) -> int:
     if isinstance(X, np.ndarray) or sp.issparse(X):
         return int(X.shape[0]) if X.ndim > 0 else 0
     if is_frame(X) or is_series(X) or isinstance(X, list | tuple):
@@ -123,7 +125,7 @@ def n_rows(X: ArrayLike) -> int:
     return n_rows(np.asarray(X))
 
 
-def shape_2d(X: ArrayLike, *, name: str = "X") -> tuple[int, int]:
+def shape_2d(X: Any, *, name: str = "X") -> tuple[int, int]:
     """Return ``(n_samples, n_features)`` or raise in the user's terms."""
     if is_frame(X):
         shape = (len(X), len(nw.from_native(X, eager_only=True).columns))
@@ -152,7 +154,7 @@ def shape_2d(X: ArrayLike, *, name: str = "X") -> tuple[int, int]:
     return int(shape[0]), int(shape[1])
 
 
-def take_rows(X: ArrayLike, indices: np.ndarray) -> Any:
+def take_rows(X: Any, indices: np.ndarray) -> Any:
     """Rows of ``X`` at ``indices`` (positions), in the same container type."""
     if isinstance(X, np.ndarray):
         return np.take(X, indices, axis=0)
@@ -167,7 +169,7 @@ def take_rows(X: ArrayLike, indices: np.ndarray) -> Any:
     return [X[i] for i in indices.tolist()]
 
 
-def target_to_numpy(y: Target, *, name: str = "y") -> np.ndarray:
+def target_to_numpy(y: Any, *, name: str = "y") -> np.ndarray:
     """Labels as a numpy array (1-D, or 2-D for indicators), without touching the caller's y.
 
     One label-type rule for every container: text labels become an object array of the
@@ -194,7 +196,7 @@ def target_to_numpy(y: Target, *, name: str = "y") -> np.ndarray:
     return arr
 
 
-def _series_to_numpy(y: Target) -> np.ndarray:
+def _series_to_numpy(y: Any) -> np.ndarray:
     if nw.dependencies.is_pandas_series(y) and y.dtype == "category":
         codes = y.cat.codes.to_numpy()
         categories = np.asarray(y.cat.categories, dtype=object)
@@ -211,7 +213,7 @@ def _series_to_numpy(y: Target) -> np.ndarray:
     return s.to_numpy()
 
 
-def column_dtypes(X: ArrayLike) -> list[Any]:
+def column_dtypes(X: Any) -> list[Any]:
     """The narwhals dtype of each column of a DataFrame.
 
     A pandas ``SparseDtype`` column reports the dtype of its values (narwhals has no sparse
@@ -228,7 +230,7 @@ def column_dtypes(X: ArrayLike) -> list[Any]:
     return dtypes
 
 
-def numeric_column_positions(X: ArrayLike) -> list[int]:
+def numeric_column_positions(X: Any) -> list[int]:
     """Positions of the columns that hold numbers (ints or floats, not booleans)."""
     if is_frame(X):
         return [i for i, dt in enumerate(column_dtypes(X)) if dt.is_numeric()]
@@ -252,7 +254,7 @@ def numeric_column_positions(X: ArrayLike) -> list[int]:
     return []
 
 
-def number_like_column_positions(X: ArrayLike) -> list[int]:
+def number_like_column_positions(X: Any) -> list[int]:
     """Columns that can be read as numbers: numeric, boolean, and, in a DataFrame, object
     columns whose values are all real numbers (booleans included) or missing."""
     if not is_frame(X):
@@ -269,7 +271,7 @@ def number_like_column_positions(X: ArrayLike) -> list[int]:
     return out
 
 
-def numeric_values(X: ArrayLike, columns: list[int]) -> np.ndarray | sp.csr_matrix:
+def numeric_values(X: Any, columns: list[int]) -> np.ndarray | sp.csr_matrix:
     """The given columns as float64 (sparse stays sparse); missing values become NaN."""
     if sp.issparse(X):
         return sp.csr_matrix(X, dtype=np.float64)[:, columns]
@@ -284,7 +286,7 @@ def numeric_values(X: ArrayLike, columns: list[int]) -> np.ndarray | sp.csr_matr
     return np.asarray(arr[:, columns], dtype=np.float64)
 
 
-def replace_tail(X_res: ArrayLike, columns: list[int], values: ArrayLike, like: ArrayLike) -> Any:
+def replace_tail(X_res: Any, columns: list[int], values: Any, like: Any) -> Any:
     """Overwrite ``columns`` of the last ``len(values)`` rows of ``X_res`` with ``values``.
 
     ``X_res`` is a fresh container made by :func:`take_rows` (never the caller's). In pandas,
@@ -326,9 +328,7 @@ def _cast_like(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return values.astype(dtype, copy=False)
 
 
-def _replace_tail_frame(
-    X_res: ArrayLike, columns: list[int], values: np.ndarray, like: ArrayLike
-) -> Any:
+def _replace_tail_frame(X_res: Any, columns: list[int], values: np.ndarray, like: Any) -> Any:
     frame = nw.from_native(X_res, eager_only=True)
     n_head = len(frame) - values.shape[0]
     dtypes = column_dtypes(X_res)
@@ -351,7 +351,7 @@ def _replace_tail_frame(
     return relabel_tail(out, values.shape[0], like)
 
 
-def _set_columns(frame: ArrayLike, positions: list[int], series: list[Any]) -> Any:
+def _set_columns(frame: Any, positions: list[int], series: list[Any]) -> Any:
     """The native frame with the columns at ``positions`` replaced by ``series``.
 
     pandas columns are set by position, so that any label (None, a tuple) is kept as it is;
@@ -398,7 +398,7 @@ def _numpy_dtype(dtype: Any) -> np.dtype:
     return np.dtype(getattr(dtype, "numpy_dtype", dtype))
 
 
-def relabel_tail(X_res: ArrayLike, n_new: int, like: ArrayLike) -> Any:
+def relabel_tail(X_res: ArrayLike, n_new: int, like: Any) -> Any:
     """Give the last ``n_new`` rows of a pandas object labels that cannot collide (see above)."""
     if n_new == 0 or not (
         nw.dependencies.is_pandas_dataframe(X_res) or nw.dependencies.is_pandas_series(X_res)
@@ -427,7 +427,7 @@ def relabel_tail(X_res: ArrayLike, n_new: int, like: ArrayLike) -> Any:
     return X_res
 
 
-def copy_tail_columns(X_res: ArrayLike, X: ArrayLike, sources: Any) -> Any:
+def copy_tail_columns(X_res: Any, X: Any, sources: Any) -> Any:
     """Set column ``pos`` of the last rows of ``X_res`` to ``X``'s values at rows ``sources[pos]``.
 
     Used for synthetic rows whose non-numeric columns come from a chosen parent (a category
@@ -464,7 +464,7 @@ def copy_tail_columns(X_res: ArrayLike, X: ArrayLike, sources: Any) -> Any:
     return out
 
 
-def _positional(series: Any, frame: ArrayLike) -> Any:
+def _positional(series: Any, frame: Any) -> Any:
     """``series`` aligned to ``frame`` by position (pandas indexes are replaced)."""
     native = nw.to_native(series)
     if nw.dependencies.is_pandas_series(native):
@@ -493,7 +493,7 @@ def time_column_positions(X: ArrayLike) -> list[int]:
     return out
 
 
-def time_values(X: ArrayLike, columns: list[int]) -> np.ndarray:
+def time_values(X: Any, columns: list[int]) -> np.ndarray:
     """Time columns as float64 counts of their own unit since the epoch (NaN where missing)."""
     names = list(nw.from_native(X, eager_only=True).columns)
     out = np.empty((n_rows(X), len(columns)), dtype=np.float64)
@@ -504,7 +504,7 @@ def time_values(X: ArrayLike, columns: list[int]) -> np.ndarray:
     return out
 
 
-def _time_unit_values(X: ArrayLike, name: Any) -> np.ndarray | None:
+def _time_unit_values(X: Any, name: Any) -> np.ndarray | None:
     native = X[name]
     if nw.dependencies.is_polars_dataframe(X):
         ints = native.to_physical().cast(_polars().Float64)

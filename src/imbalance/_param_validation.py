@@ -40,7 +40,7 @@ class Interval:
     right: float | None
     closed: Literal["both", "left", "right", "neither"] = "both"
 
-    def accepts(self, value: Any) -> bool:
+    def accepts(self, value: object) -> bool:
         if isinstance(value, bool | np.bool_):
             return False
         if self.kind == "int" and not isinstance(value, numbers.Integral):
@@ -74,7 +74,7 @@ class Options:
     def __init__(self, values: Iterable[str]) -> None:
         object.__setattr__(self, "values", frozenset(values))
 
-    def accepts(self, value: Any) -> bool:
+    def accepts(self, value: object) -> bool:
         return isinstance(value, str) and value in self.values
 
     def describe(self) -> str:
@@ -117,7 +117,7 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
 
 
-def _accepts(constraint: Any, value: Any) -> bool:
+def _accepts(constraint: Any, value: object) -> bool:
     if constraint is None:
         return value is None
     if isinstance(constraint, Interval | Options):

@@ -10,6 +10,7 @@ either, so a pipeline can route metadata to both.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from sklearn import get_config
@@ -27,7 +28,7 @@ def routing_enabled() -> bool:
     return bool(get_config().get("enable_metadata_routing", False))
 
 
-def _metadata_params(method: Any) -> list[str]:
+def _metadata_params(method: Callable[..., object]) -> list[str]:
     """The names of a method's metadata: its parameters other than X, y, *args and **kwargs."""
     kinds = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
     return [
@@ -58,6 +59,8 @@ class FitResampleRequestMixin:
     ``fit_resample`` entry of ``get_metadata_routing()``.
     """
 
+    fit_resample: Callable[..., tuple[Any, Any]]  # the sampler's, read for its metadata names
+
     def set_fit_resample_request(self, **requests: bool | str | None) -> Any:
         """Say which metadata ``fit_resample`` takes when metadata routing is enabled.
 
@@ -78,7 +81,7 @@ class FitResampleRequestMixin:
                 "set_fit_resample_request is only available when metadata routing is enabled; "
                 "enable it with sklearn.set_config(enable_metadata_routing=True)."
             )
-        known = _metadata_params(type(self).fit_resample)  # type: ignore[attr-defined]
+        known = _metadata_params(type(self).fit_resample)
         unknown = sorted(set(requests) - set(known))
         if unknown:
             raise InvalidParameterError(
@@ -106,7 +109,7 @@ class FitResampleRequestMixin:
         routing = super().get_metadata_routing()  # type: ignore[misc]
         method = type(routing.fit)(owner=routing.owner, method="fit_resample")
         stored = getattr(self, "_fit_resample_request", {})
-        for param in _metadata_params(type(self).fit_resample):  # type: ignore[attr-defined]
+        for param in _metadata_params(type(self).fit_resample):
             method.add_request(param=param, alias=stored.get(param))
         routing.fit_resample = method
         return routing

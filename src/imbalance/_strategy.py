@@ -247,7 +247,7 @@ def _from_callable(
     return _from_dict(asked, counts, kind)
 
 
-def check_cleaning_strategy_form(owner: str, value: Any) -> None:
+def check_cleaning_strategy_form(owner: str, value: object) -> None:
     """A cleaning sampler takes no counts: say so for a dict, a ratio or a callable."""
     if isinstance(value, Mapping):
         form, example = "a dict of counts", f" (here {list(value)!r})"
@@ -294,7 +294,9 @@ def cleaned_classes(owner: str, strategy: Any, counts: Mapping[Any, int]) -> lis
 
 
 def resolve_shrinkage(
-    shrinkage: Any, target_counts: Mapping[Any, int], target: CountedTarget
+    shrinkage: float | Mapping[Any, float] | None,
+    target_counts: Mapping[Any, int],
+    target: CountedTarget,
 ) -> dict[Any, float] | None:
     """``shrinkage`` as one float per over-sampled class (None when not set).
 

@@ -23,7 +23,7 @@ from . import _containers
 from ._param_validation import validate_params
 from ._routing import FitResampleRequestMixin
 from ._strategy import imblearn_sampling_strategy, resolve_sampling_strategy
-from ._typing import ArrayLike, Estimator, Target
+from ._typing import ArrayLike, FittedEstimator, Target
 from ._validation import check_generator, check_X_y, encode_target
 from .exceptions import InvalidParameterError
 
@@ -113,7 +113,7 @@ class SamplerTagsMixin:
         return tags
 
 
-def is_sampler(estimator: Estimator) -> bool:
+def is_sampler(estimator: object) -> bool:
     """True for an object with ``fit_resample`` (ours or a third party's)."""
     if isinstance(estimator, type):
         return False
@@ -141,13 +141,21 @@ class ResamplesThroughSteps:
         raise NotImplementedError
 
     def _fit_resample_steps(
-        self, X: Any, y: Any, sample_weight: Any, params: dict[str, Any]
+        self,
+        X: ArrayLike,
+        y: Target | None,
+        sample_weight: ArrayLike | None,
+        params: dict[str, Any],
     ) -> tuple[Any, Any]:
         raise NotImplementedError
 
     @available_if(lambda self: self._ends_in_sampler())
     def fit_resample(
-        self, X: Any, y: Any = None, sample_weight: Any = None, **params: Any
+        self,
+        X: ArrayLike,
+        y: Target | None = None,
+        sample_weight: ArrayLike | None = None,
+        **params: object,
     ) -> tuple[Any, Any]:
         """Fit the steps and resample with every sampler, the last step included.
 
@@ -224,7 +232,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
         out = self._fit_resample(X, target, self._generator())
         return self._assemble(X, y, target, out)
 
-    def get_feature_names_out(self, input_features: ArrayLike = None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: ArrayLike | None = None) -> np.ndarray:
         """Names of the output columns: a sampler keeps the columns of its input.
 
         Parameters
@@ -256,7 +264,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
         X, y, n_features, y_arr = check_X_y(X, y)
         return X, y, n_features, encode_target(y_arr)
 
-    def _record_input(self, X: ArrayLike, n_features: int, target: Any) -> None:
+    def _record_input(self, X: Any, n_features: int, target: Any) -> None:
         self.n_features_in_ = n_features
         names = column_names(X)
         if names is None:
@@ -283,7 +291,7 @@ class BaseSampler(FitResampleRequestMixin, SamplerTagsMixin, BaseEstimator):
             return np.random.default_rng(0)
         return check_generator(params["random_state"])
 
-    def _fit_resample(self, X: ArrayLike, target: Any, rng: np.random.Generator) -> Any:
+    def _fit_resample(self, X: Any, target: Any, rng: np.random.Generator) -> Any:
         """The algorithm: which rows come out (a :class:`Resampled` for in-memory samplers)."""
         raise NotImplementedError
 
@@ -316,13 +324,13 @@ def _rows_of(X: ArrayLike, rows: np.ndarray, out: Resampled) -> Any:
         if out.sources:
             X_res = _containers.copy_tail_columns(X_res, X, out.sources)
         if out.values is None and out.steps is not None:
-            X_res = _containers.interpolate_tail(X_res, X, out.parents[:, 1], out.steps)
+            X_res = _containers.interpolate_tail(X_res, np.asarray(X), out.parents[:, 1], out.steps)
         else:
             X_res = _containers.replace_tail(X_res, out.columns, out.values, like=X)
     return X_res
 
 
-def column_names(X: ArrayLike) -> np.ndarray | None:
+def column_names(X: Any) -> np.ndarray | None:
     """scikit-learn's ``feature_names_in_`` of X: its column names when all are strings."""
     if not _containers.is_frame(X):
         return None
@@ -330,7 +338,9 @@ def column_names(X: ArrayLike) -> np.ndarray | None:
     return names if all(isinstance(c, str) for c in names) else None
 
 
-def feature_names_out(estimator: Estimator, input_features: ArrayLike = None) -> np.ndarray:
+def feature_names_out(
+    estimator: FittedEstimator, input_features: ArrayLike | None = None
+) -> np.ndarray:
     """Output column names of a fitted estimator that keeps its input columns."""
     known = getattr(estimator, "feature_names_in_", None)
     n = estimator.n_features_in_

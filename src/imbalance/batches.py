@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from ._batching import draw_epochs, group_labels, stratified_epochs, yield_batches
 from ._containers import n_rows, target_to_numpy
-from ._typing import ArrayLike, RandomState, Target
+from ._typing import ArrayLike, RandomState, SamplingStrategy, Target
 from ._validation import check_generator, check_sample_weight
 from .exceptions import InvalidDataError, InvalidParameterError
 
@@ -62,13 +62,13 @@ def balanced_batches(
     *,
     batch_size: int = 32,
     mode: Literal["balanced", "stratified"] = "balanced",
-    strategy: Any = "balanced",
+    strategy: SamplingStrategy = "balanced",
     power: float | None = None,
     replacement: bool = True,
     num_samples: int | None = None,
     min_per_class: int = 0,
     drop_last: bool = False,
-    sample_weight: ArrayLike = None,
+    sample_weight: ArrayLike | None = None,
     epochs: int | None = 1,
     random_state: RandomState = None,
 ) -> BalancedBatchIterator:
@@ -157,7 +157,7 @@ def balanced_batches(
 
 
 def _check_batches_params(
-    batch_size: Any, mode: Any, min_per_class: Any, epochs: Any, owner: str
+    batch_size: object, mode: object, min_per_class: object, epochs: object, owner: str
 ) -> None:
     for name, value, low in (("batch_size", batch_size, 1), ("min_per_class", min_per_class, 0)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:

@@ -25,13 +25,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._containers import target_to_numpy
 from ._numeric import check_probabilities, check_weights
-from ._typing import ArrayLike, Estimator, Target
+from ._typing import ArrayLike, Estimator, Label, Target
 from ._validation import encode_target
 from .exceptions import InvalidDataError, InvalidParameterError
 
@@ -62,7 +63,11 @@ def _as_priors(priors: Any, classes: Any, name: str) -> np.ndarray:
 
 
 def correct_priors(
-    proba: Any, *, training_priors: Any, true_priors: Any, classes: Any = None
+    proba: npt.ArrayLike,
+    *,
+    training_priors: npt.ArrayLike | Mapping[Label, float],
+    true_priors: npt.ArrayLike | Mapping[Label, float],
+    classes: npt.ArrayLike | None = None,
 ) -> np.ndarray:
     """Map probabilities learnt under ``training_priors`` to ``true_priors`` (Saerens et al.).
 
@@ -117,7 +122,7 @@ def correct_priors(
     return out[:, 1] if binary else out
 
 
-def correct_undersampling(proba: Any, beta: float) -> np.ndarray:
+def correct_undersampling(proba: npt.ArrayLike, beta: float) -> np.ndarray:
     """Dal Pozzolo et al.'s correction of P(positive), ``beta`` the fraction of negatives kept.
 
     Examples
@@ -134,7 +139,7 @@ def correct_undersampling(proba: Any, beta: float) -> np.ndarray:
     return beta * p / (beta * p - p + 1.0)
 
 
-def priors_from_counts(y: Target, sample_weight: ArrayLike = None) -> dict[Any, float]:
+def priors_from_counts(y: Target, sample_weight: ArrayLike | None = None) -> dict[Any, float]:
     """Class proportions of ``y`` (weighted by ``sample_weight`` when given).
 
     ``sample_weight`` must be finite, non-negative and not all zero
@@ -197,14 +202,18 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     """
 
     def __init__(
-        self, estimator: Estimator, *, training_priors: Any = None, true_priors: Any = None
+        self,
+        estimator: Estimator,
+        *,
+        training_priors: npt.ArrayLike | Mapping[Label, float] | None = None,
+        true_priors: npt.ArrayLike | Mapping[Label, float] | None = None,
     ) -> None:
         self.estimator = estimator
         self.training_priors = training_priors
         self.true_priors = true_priors
 
     def fit(
-        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None, **fit_params: Any
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None, **fit_params: object
     ) -> PriorCorrectedClassifier:
         """Fit the estimator and learn the two sets of priors."""
         if sample_weight is not None:

@@ -20,7 +20,7 @@ from sklearn.model_selection import BaseCrossValidator, check_cv, cross_val_pred
 from sklearn.utils.multiclass import type_of_target
 
 from ._containers import as_supported, n_rows, take_rows, target_to_numpy
-from ._typing import ArrayLike, Estimator, Label, Target
+from ._typing import CV, ArrayLike, Estimator, Label, Target
 from ._validation import encode_target
 from .base import is_sampler
 from .exceptions import InvalidParameterError
@@ -29,7 +29,7 @@ __all__ = ["InstanceHardnessCV", "resampled_splits"]
 
 
 def resampled_splits(
-    cv: Any, X: ArrayLike, y: Target, sampler: Estimator, *, groups: ArrayLike = None
+    cv: CV, X: ArrayLike, y: Target, sampler: Estimator, *, groups: ArrayLike | None = None
 ) -> Iterator[tuple[Any, Any, Any, Any]]:
     """Folds whose training part is resampled and whose validation part is left as it is.
 
@@ -121,7 +121,7 @@ class InstanceHardnessCV(BaseCrossValidator):
         self.pos_label = pos_label
 
     def split(
-        self, X: ArrayLike, y: Target, groups: ArrayLike = None
+        self, X: ArrayLike, y: Target, groups: ArrayLike | None = None
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield ``(train, test)`` index arrays, one pair per fold.
 
@@ -150,7 +150,9 @@ class InstanceHardnessCV(BaseCrossValidator):
             if test.size:
                 yield np.flatnonzero(folds != fold), test
 
-    def get_n_splits(self, X: ArrayLike = None, y: Target = None, groups: ArrayLike = None) -> int:
+    def get_n_splits(
+        self, X: ArrayLike | None = None, y: Target | None = None, groups: ArrayLike | None = None
+    ) -> int:
         """The number of folds, ``n_splits``."""
         return int(self.n_splits)
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._strategy import STRATEGY_NAMES, resolve_sampling_strategy
+from .._typing import SamplingStrategy
 from ..exceptions import InvalidDataError, InvalidParameterError
 from ._labels import LabelGroups
 
@@ -27,7 +28,12 @@ POWER_NAMES: dict[str, float] = {"balanced": 1.0, "sqrt": 0.5, "natural": 0.0}
 
 
 def class_distribution(
-    groups: LabelGroups, strategy: Any, power: float | None, *, replacement: bool, owner: str
+    groups: LabelGroups,
+    strategy: SamplingStrategy,
+    power: float | None,
+    *,
+    replacement: bool,
+    owner: str,
 ) -> tuple[np.ndarray, int]:
     """Probability of each class per draw, and the default number of draws per epoch.
 
@@ -63,7 +69,7 @@ def class_distribution(
 
 
 def _resolve_strategy(
-    groups: LabelGroups, strategy: Any, kind: Literal["over", "under"], owner: str
+    groups: LabelGroups, strategy: SamplingStrategy, kind: Literal["over", "under"], owner: str
 ) -> dict[Any, int]:
     if isinstance(strategy, str) and strategy not in STRATEGY_NAMES:
         names = ", ".join(map(repr, [*POWER_NAMES, *STRATEGY_NAMES]))
@@ -86,7 +92,7 @@ def _resolve_strategy(
         ) from exc
 
 
-def _check_power(power: Any, owner: str) -> None:
+def _check_power(power: object, owner: str) -> None:
     if (
         isinstance(power, bool)
         or not isinstance(power, numbers.Real)
@@ -105,7 +111,7 @@ def _power_probabilities(counts: np.ndarray, power: float) -> np.ndarray:
     return weights / weights.sum()
 
 
-def check_num_samples(num_samples: Any, default: int, owner: str) -> int:
+def check_num_samples(num_samples: object, default: int, owner: str) -> int:
     """``num_samples`` validated, or ``default`` when it is None."""
     if num_samples is None:
         return default

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._containers import take_rows
-from .._typing import ArrayLike, Target
+from .._typing import ArrayLike, SamplingStrategy, Target
 from ..exceptions import InvalidParameterError
 from ._batch_plans import StratifiedBatches, check_min_per_class, stratified_layout
 from ._distribution import apportion, check_num_samples, class_distribution
@@ -66,10 +66,10 @@ def stratified_epochs(
 
 def draw_epochs(
     groups: LabelGroups,
-    strategy: Any,
+    strategy: SamplingStrategy,
     power: float | None,
-    replacement: Any,
-    num_samples: Any,
+    replacement: bool,
+    num_samples: int | None,
     batch_size: int,
     drop_last: bool,
     owner: str,

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ._labels import LabelGroups
 
@@ -46,7 +47,7 @@ def _mix(z: np.ndarray) -> np.ndarray:
     return z
 
 
-def derive_key(base: Any, *parts: Any) -> np.ndarray:
+def derive_key(base: npt.ArrayLike, *parts: Any) -> np.ndarray:
     """A 64-bit key per element from a base key and integer parts (arrays broadcast)."""
     key = np.atleast_1d(np.asarray(base, dtype=_U64))
     for i, part in enumerate(parts):
@@ -74,7 +75,7 @@ def hashed_order(keys: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return np.argsort(sort_keys, axis=1)
 
 
-def keyed_permutation(pos: np.ndarray, n: Any, key: Any) -> np.ndarray:
+def keyed_permutation(pos: np.ndarray, n: npt.ArrayLike, key: npt.ArrayLike) -> np.ndarray:
     """``perm(pos)`` for the random permutation of ``range(n)`` that ``key`` selects.
 
     ``pos``, ``n`` and ``key`` broadcast; each element may have its own domain and key.
@@ -149,7 +150,9 @@ def _feistel(x: np.ndarray, a: int, b: int, key: np.ndarray) -> np.ndarray:
     return x
 
 
-def cyclic_members(groups: LabelGroups, cls: np.ndarray, pos: np.ndarray, key: Any) -> np.ndarray:
+def cyclic_members(
+    groups: LabelGroups, cls: np.ndarray, pos: np.ndarray, key: npt.ArrayLike
+) -> np.ndarray:
     """Rows at positions ``pos`` of each class's endless stream of random permutations.
 
     Position ``p`` of class ``k`` lies in cycle ``p // n_k``; every cycle is a fresh permutation

@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from .._typing import Target
 from ..exceptions import InvalidDataError
 
 __all__ = [
@@ -104,7 +105,7 @@ def seed_key(seed: int) -> np.uint64:
     return np.uint64(mix64(np.array([seed % 2**64], dtype=np.uint64))[0])
 
 
-def ids_of(values: Any) -> np.ndarray:
+def ids_of(values: Target) -> np.ndarray:
     """64-bit ids of a column of row ids: integer bits as they are, anything else hashed."""
     series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values))
     if series.isna().any():
@@ -142,7 +143,7 @@ class LabelCounts:
     n_missing: int
 
 
-def label_array(labels: Any) -> np.ndarray:
+def label_array(labels: Target) -> np.ndarray:
     """1-D numpy labels of a pandas Series or numpy array (categories as their values)."""
     if isinstance(labels, pd.Series):
         if isinstance(labels.dtype, pd.CategoricalDtype):
@@ -163,7 +164,7 @@ def label_array(labels: Any) -> np.ndarray:
     return arr.astype(object) if arr.dtype.kind in "US" else arr
 
 
-def _missing(labels: Any, arr: np.ndarray) -> int:
+def _missing(labels: Target, arr: np.ndarray) -> int:
     if isinstance(labels, pd.Series):
         return int(labels.isna().sum())
     if arr.dtype.kind == "f":
@@ -173,7 +174,7 @@ def _missing(labels: Any, arr: np.ndarray) -> int:
     return 0
 
 
-def count_labels(labels: Any) -> LabelCounts:
+def count_labels(labels: Target) -> LabelCounts:
     """Distinct labels of one partition and their counts (the first pass)."""
     arr = label_array(labels)
     n_missing = _missing(labels, arr)
@@ -214,7 +215,7 @@ def _numeric_codes(arr: np.ndarray, classes: list[Any]) -> np.ndarray | None:
     return codes if bool((table[codes] == arr).all()) else None
 
 
-def label_codes(labels: Any, classes: list[Any]) -> np.ndarray:
+def label_codes(labels: Target, classes: list[Any]) -> np.ndarray:
     """Position in ``classes`` (sorted, as :func:`merge_counts` gives them) of each row's label."""
     arr = label_array(labels)
     if arr.dtype.kind in "biuf":

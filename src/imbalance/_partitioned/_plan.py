@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._typing import Label
 from ..exceptions import InvalidDataError
-from ._kernels import ClassDraw, LabelCounts, Threshold, WindowSummary, anchor_time
+from ._kernels import ClassDraw, LabelCounts, Mode, Threshold, WindowSummary, anchor_time
 
 __all__ = ["find_cuts", "merge_counts", "plan_draws", "quotas", "widen"]
 
@@ -82,6 +83,7 @@ def plan_draws(
     draws = []
     for cls, n in class_counts.items():
         t = int(target_counts[cls])
+        mode: Mode
         if kind == "over":
             goal, mode = t - n, "multiset"
         elif replacement:
@@ -93,7 +95,7 @@ def plan_draws(
         elif mode == "subset" and goal == n:
             draws.append(ClassDraw("all", n, n))
         else:
-            draws.append(_with_window(ClassDraw(mode, goal, n), z))  # type: ignore[arg-type]
+            draws.append(_with_window(ClassDraw(mode, goal, n), z))
     return draws
 
 
@@ -124,7 +126,7 @@ def _ordered(summaries: Sequence[WindowSummary]) -> tuple[int, list[np.ndarray]]
     return below, [times[order], keys[order], arrival[order]]
 
 
-def _cut(draw: ClassDraw, summaries: Sequence[WindowSummary], cls: Any) -> Threshold | None:
+def _cut(draw: ClassDraw, summaries: Sequence[WindowSummary], cls: Label) -> Threshold | None:
     below, (times, keys, arrival) = _ordered(summaries)
     rank = draw.goal - below
     if not 1 <= rank <= len(keys):
@@ -159,7 +161,7 @@ def find_cuts(
         if draw.mode not in ("subset", "multiset"):
             cuts.append(None)
             continue
-        found = _cut(draw, [s[k] for s in summaries if s[k] is not None], classes[k])  # type: ignore[misc]
+        found = _cut(draw, [w for w in (s[k] for s in summaries) if w is not None], classes[k])
         cuts.append(found)
         if found is None:
             if draw.z >= Z_FIRST * _Z_GROWTH**_MAX_TRIES:

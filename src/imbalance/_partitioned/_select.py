@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._typing import RandomState, Target
 from .._validation import check_generator
 from ._kernels import (
     ClassDraw,
@@ -47,7 +48,7 @@ class PartitionedTarget:
         return dict(zip(self.classes, self.counts.sum(axis=0).tolist(), strict=True))
 
 
-def resolve_seed(random_state: Any) -> int:
+def resolve_seed(random_state: RandomState) -> int:
     """The integer seed of the row keys: the int given, or one drawn from the generator."""
     if isinstance(random_state, int | np.integer) and not isinstance(random_state, bool):
         return int(random_state)
@@ -59,14 +60,14 @@ def offsets_of(counts: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(counts.sum(axis=1))[:-1]]).astype(np.int64)
 
 
-def partition_keys(n_rows: int, ids: Any, offset: int, seed: int) -> np.ndarray:
+def partition_keys(n_rows: int, ids: Target | None, offset: int, seed: int) -> np.ndarray:
     """Row keys of one partition: its rows' ids (or global positions) hashed with the seed."""
     raw = position_ids(offset, n_rows) if ids is None else ids_of(ids)
     return row_keys(raw, seed)
 
 
 def drawn_keys(
-    codes: np.ndarray, ids: Any, offset: int, seed: int, draws: list[ClassDraw]
+    codes: np.ndarray, ids: Target | None, offset: int, seed: int, draws: list[ClassDraw]
 ) -> np.ndarray:
     """Row keys of the rows whose class is drawn by threshold; 0 for the others (unused)."""
     rows = keyed_rows(codes, draws)
@@ -79,7 +80,12 @@ def drawn_keys(
 
 
 def window_task(
-    labels: Any, ids: Any, offset: int, classes: list[Any], draws: list[ClassDraw], seed: int
+    labels: Target,
+    ids: Target | None,
+    offset: int,
+    classes: list[Any],
+    draws: list[ClassDraw],
+    seed: int,
 ) -> list[WindowSummary | None]:
     """One partition's (or one block of rows') summary of the key windows of ``draws``."""
     codes = label_codes(labels, classes)
@@ -95,7 +101,7 @@ class Selection:
     cuts: list[Threshold | None]
     seed: int
 
-    def multiplicity(self, labels: Any, ids: Any, offset: int) -> np.ndarray:
+    def multiplicity(self, labels: Target, ids: np.ndarray, offset: int) -> np.ndarray:
         """How many times each row of a partition starting at ``offset`` comes out."""
         codes = label_codes(labels, self.classes)
         keys = drawn_keys(codes, ids, offset, self.seed, self.draws)

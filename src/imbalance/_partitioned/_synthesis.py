@@ -7,11 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._typing import Label, Sampler
+
 __all__ = ["as_labels", "spare_class", "synthesise"]
 
 
 def synthesise(
-    local: Any, X: pd.DataFrame, y: np.ndarray, goals: dict[Any, int], spare: Any
+    local: Sampler, X: pd.DataFrame, y: np.ndarray, goals: dict[Any, int], spare: Label
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The synthetic rows the in-memory SMOTE ``local`` adds to reach ``goals`` from X's classes.
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._typing import ArrayLike, Target
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["inspect_table"]
 
 
-def inspect_table(X: ArrayLike, y: Target, *, cv: int = 5, k_neighbors: int = 5) -> dict[str, Any]:
+def inspect_table(
+    X: pd.DataFrame, y: pd.Series, *, cv: int = 5, k_neighbors: int = 5
+) -> dict[str, Any]:
     """Class counts, imbalance ratio and warnings for a feature table and its target.
 
     Warnings: a target with fewer than two classes (nothing to classify: its imbalance ratio is
@@ -62,7 +65,7 @@ def inspect_table(X: ArrayLike, y: Target, *, cv: int = 5, k_neighbors: int = 5)
     }
 
 
-def _separates(col: Any, y: Target) -> bool:
+def _separates(col: Any, y: pd.Series) -> bool:
     """True when each value of the column (or each side of a cut) maps to one class, for 99 %+."""
     frame = col.to_frame("x").assign(y=y.to_numpy()).dropna()
     if len(frame) < 10:

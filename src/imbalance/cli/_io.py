@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._typing import ArrayLike
 from ..exceptions import InvalidDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["read_table", "split_target", "write_table"]
 
@@ -44,7 +46,7 @@ def read_table(path: str | Path) -> Any:
     return frame
 
 
-def split_target(frame: ArrayLike, target: str, source: str) -> tuple[Any, Any]:
+def split_target(frame: pd.DataFrame, target: str, source: str) -> tuple[Any, Any]:
     """Features and target column; the target must exist and have no missing value."""
     if target not in frame.columns:
         shown = ", ".join(map(str, list(frame.columns)[:12]))
@@ -65,7 +67,7 @@ def split_target(frame: ArrayLike, target: str, source: str) -> tuple[Any, Any]:
     return X, y
 
 
-def write_table(frame: ArrayLike, path: str | Path) -> None:
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
     """Write a DataFrame as CSV or Parquet, chosen by the file name."""
     path = Path(path)
     if _kind(path) == "parquet":

@@ -6,10 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._typing import Target
 from ..exceptions import ImbalanceError, InvalidParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["build_parser", "main"]
 
@@ -38,7 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--strategies",
         help="comma-separated, e.g. none,weights,rus,ros,smote,rus+prior,none+threshold",
     )
-    compare.add_argument("--model", default="logistic", help="logistic (default), hgb or forest")
+    compare.add_argument(
+        "--model",
+        default="logistic",
+        help="logistic (default), hgb (histogram gradient boosting) or rf (random forest); "
+        "defaults sized for small data",
+    )
     compare.add_argument("--cv", type=int, default=5, help="number of stratified folds (default 5)")
     compare.add_argument(
         "--metric",
@@ -46,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="metric to rank by (default balanced_accuracy)",
     )
     compare.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    compare.add_argument("--n-jobs", type=int, default=None, help="folds fitted in parallel")
+    compare.add_argument(
+        "--n-jobs", type=int, default=None, help="folds fitted in parallel (-1: every core)"
+    )
     compare.add_argument(
         "--out",
         default="imbalance-report.html",
@@ -189,6 +198,8 @@ def _run_compare(args: argparse.Namespace) -> int:
             progress=progress,
         )
     render_terminal(result, console)
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     Path(args.out).write_text(render_html(result), encoding="utf-8")
     console.print(f"HTML report written to {args.out}")
     if args.json_out:
@@ -227,7 +238,7 @@ def _run_inspect(args: argparse.Namespace) -> int:
     return status
 
 
-def _parse_strategy(text: str, y: Target) -> Any:
+def _parse_strategy(text: str, y: pd.Series) -> Any:
     text = text.strip()
     if text.startswith("{"):
         asked = json.loads(text)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._partitioned._select import PartitionedTarget, resolve_seed
+from .._typing import ArrayLike, Target
 from ..base import BaseSampler
 from ._collections import Partitioned, as_partitioned, count_pass
 
@@ -24,14 +25,14 @@ class PartitionedSampler(BaseSampler):
     """Base of the Dask samplers: ``_fit_resample(data, target, rng)`` returns the lazy
     ``(X_resampled, y_resampled)``; ``self.seed_`` keys its draws."""
 
-    def _check_data(self, X: Any, y: Any) -> tuple[Any, Any, int, Any]:
+    def _check_data(self, X: ArrayLike, y: Target) -> tuple[Any, Any, int, Any]:
         row_id = self.get_params().get("row_id")
         data = as_partitioned(X, y, row_id, type(self).__name__)
         classes, counts = count_pass(data)
         n_features = len(data.features) if data.frame else int(data.X.shape[1])
         return data, y, n_features, PartitionedTarget(classes, counts, data.y)
 
-    def _record_input(self, X: Partitioned, n_features: int, target: Any) -> None:
+    def _record_input(self, X: Partitioned, n_features: int, target: PartitionedTarget) -> None:
         self.classes_ = np.asarray(target.classes)
         self.class_counts_ = target.class_counts
         self.n_features_in_ = n_features
@@ -44,5 +45,7 @@ class PartitionedSampler(BaseSampler):
         self.seed_ = resolve_seed(self.get_params()["random_state"])
         return np.random.default_rng(self.seed_)
 
-    def _assemble(self, X: Any, y: Any, target: Any, out: Any) -> tuple[Any, Any]:
+    def _assemble(
+        self, X: ArrayLike, y: Target, target: PartitionedTarget, out: tuple[Any, Any]
+    ) -> tuple[Any, Any]:
         return out[0], out[1]

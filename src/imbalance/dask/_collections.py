@@ -28,6 +28,7 @@ from dask.dataframe.utils import make_meta
 from .._partitioned._kernels import ClassDraw, LabelCounts, Threshold, WindowSummary, count_labels
 from .._partitioned._plan import find_cuts, merge_counts
 from .._partitioned._select import Selection, offsets_of, resolve_seed, window_task
+from .._typing import ArrayLike, Target
 from ..exceptions import InvalidDataError, InvalidParameterError
 
 __all__ = [
@@ -128,7 +129,7 @@ class Partitioned:
             self.parts, meta=make_meta(self.X), divisions=divisions, verify_meta=False
         )
 
-    def split(self, full: Any) -> tuple[Any, Any]:
+    def split(self, full: dd.DataFrame) -> tuple[Any, Any]:
         """(X, y) of a frame holding the label column."""
         if not self.separate:
             return full, full[self.target]
@@ -139,11 +140,11 @@ def _column(part: Any, name: Any) -> Any:
     return part[name]
 
 
-def _describe(obj: Any) -> str:
+def _describe(obj: object) -> str:
     return f"{type(obj).__module__}.{type(obj).__name__}"
 
 
-def as_partitioned(X: Any, y: Any, row_id: str | None, owner: str) -> Partitioned:
+def as_partitioned(X: ArrayLike, y: Target, row_id: str | None, owner: str) -> Partitioned:
     """Check that X and y are Dask collections partitioned alike, in the user's terms."""
     if isinstance(X, dd.DataFrame):
         return _frame(X, y, row_id, owner)
@@ -234,7 +235,7 @@ def count_pass(data: Partitioned) -> tuple[list[Any], np.ndarray]:
     return count_blocks(data.label_blocks())
 
 
-def label_collection(y: Any, owner: str) -> Any:
+def label_collection(y: Target, owner: str) -> Any:
     """y as a dask Series or 1-D dask Array, checked in the user's terms."""
     if isinstance(y, da.Array) and y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -296,11 +297,13 @@ def _frame_rows(data: Partitioned, counts: np.ndarray, selection: Selection, sub
     return dd.from_delayed(tasks, meta=make_meta(data.X), divisions=divisions, verify_meta=False)
 
 
-def _global_positions(selection: Selection, labels: Any, ids: Any, offset: int) -> np.ndarray:
+def _global_positions(
+    selection: Selection, labels: Target, ids: np.ndarray, offset: int
+) -> np.ndarray:
     return selection.positions(labels, ids, offset) + offset
 
 
-def _take_block(block: Any, positions: np.ndarray) -> Any:
+def _take_block(block: np.ndarray, positions: np.ndarray) -> Any:
     return block[positions]
 
 
@@ -353,7 +356,9 @@ def select(
     return data.split(_frame_rows(data, counts, selection, sub=True))
 
 
-def append(data: Partitioned, X_new: Any, y_new: Any = None) -> tuple[Any, Any]:
+def append(
+    data: Partitioned, X_new: dd.DataFrame | da.Array, y_new: da.Array | None = None
+) -> tuple[Any, Any]:
     """X and y followed by new rows (new partitions); for a frame, X_new holds the labels."""
     if not data.frame:
         return da.concatenate([data.X, X_new]), da.concatenate([data.y, y_new])

@@ -9,6 +9,7 @@ import dask
 import dask.array as da
 import numpy as np
 
+from .._typing import ArrayLike, RandomState, Target
 from .._validation import check_generator
 from ..exceptions import InvalidDataError
 
@@ -28,7 +29,11 @@ def _take(part: Any, order: np.ndarray) -> Any:
 
 
 def iter_partitions(
-    X: Any, y: Any = None, *, shuffle: bool = False, random_state: Any = None
+    X: ArrayLike,
+    y: Target | None = None,
+    *,
+    shuffle: bool = False,
+    random_state: RandomState | None = None,
 ) -> Iterator[Any]:
     """Compute a Dask collection one partition at a time, for incremental training.
 

@@ -4,7 +4,7 @@ SMOTE makes each synthetic row from two rows of the same class, so a class can b
 from its own rows alone. Each grown class is handled in one of two ways:
 
 *Gathered* (``block_size=None``, or a class of at most ``block_size`` rows): the class's rows
-are brought to the driver and :class:`imbalance.samplers.over.SMOTE` synthesises them, so the
+are brought to the driver and :class:`imbalance.samplers.SMOTE` synthesises them, so the
 synthetic rows are those of the in-memory SMOTE on the whole data with the same seed.
 
 *Blocks* (a class larger than ``block_size``): k-means centres fitted on a hash sample of the
@@ -32,10 +32,10 @@ from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, Options
 from .._partitioned._kernels import label_codes, mix64
 from .._partitioned._select import PartitionedTarget, offsets_of, partition_keys
 from .._partitioned._synthesis import spare_class, synthesise
-from .._typing import Backend, RandomState, SamplingStrategy
+from .._typing import Backend, Label, NeighborSpec, RandomState, SamplingStrategy, Target
 from ..base import SamplerTags
 from ..exceptions import InvalidDataError
-from ..neighbors import BACKENDS
+from ..neighbors import BACKENDS, nearest_centre
 from ..samplers import SMOTE as InMemorySMOTE
 from ._base import PartitionedSampler
 from ._collections import (
@@ -58,7 +58,7 @@ class SMOTE(PartitionedSampler):
 
     Counts the classes in one pass and resolves ``sampling_strategy`` like the in-memory
     samplers. A grown class that fits in memory (all of them when ``block_size`` is None) is
-    gathered and synthesised by :class:`imbalance.samplers.over.SMOTE`: its synthetic rows
+    gathered and synthesised by :class:`imbalance.samplers.SMOTE`: its synthetic rows
     equal those of the in-memory SMOTE on the whole data with the same int ``random_state``.
     A larger class is split into k-means blocks of about ``block_size`` rows, synthesised
     block by block on the workers (neighbours within the block), each block receiving a share
@@ -77,7 +77,7 @@ class SMOTE(PartitionedSampler):
         Seed of the synthesis (and of the blocks' k-means).
     k_neighbors : int or estimator, default=5
         Nearest same-class neighbours among which partners are drawn (see
-        :class:`imbalance.samplers.over.SMOTE`).
+        :class:`imbalance.samplers.SMOTE`).
     neighbors : {"auto", "exact", "approximate", "torch"}, default="auto"
         Backend of the neighbour search.
     n_jobs : int or None, default=None
@@ -107,7 +107,7 @@ class SMOTE(PartitionedSampler):
 
     See Also
     --------
-    imbalance.samplers.over.SMOTE : the in-memory SMOTE used on each gathered class or block.
+    imbalance.samplers.SMOTE : the in-memory SMOTE used on each gathered class or block.
     RandomOverSampler : repeats instead of synthetic rows, without gathering anything.
 
     References
@@ -146,7 +146,7 @@ class SMOTE(PartitionedSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 5,
+        k_neighbors: NeighborSpec = 5,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
         block_size: int | None = None,
@@ -217,7 +217,9 @@ def _labels(base: tuple[str, Any] | None, start: int, n: int) -> pd.Index:
     return pd.Index([f"{base[1]}{i}" for i in range(start, start + n)], dtype=object)
 
 
-def _features_frame(block: Any, columns: list[Any], target: str | None) -> pd.DataFrame:
+def _features_frame(
+    block: pd.DataFrame | np.ndarray, columns: list[Any], target: str | None
+) -> pd.DataFrame:
     """One partition's rows as a pandas frame of the features (the label column left out)."""
     if isinstance(block, pd.DataFrame):
         return block.drop(columns=[target]) if target is not None else block
@@ -225,8 +227,8 @@ def _features_frame(block: Any, columns: list[Any], target: str | None) -> pd.Da
 
 
 def _class_rows(
-    block: Any,
-    labels: Any,
+    block: pd.DataFrame | np.ndarray,
+    labels: Target,
     classes: list[Any],
     wanted: list[int],
     columns: list[Any],
@@ -313,7 +315,7 @@ class _Job:
             )
         return np.asarray(_containers.numeric_values(frame, columns), dtype=np.float64)
 
-    def blocks(self, cls: Any) -> tuple[Any, list[int]]:
+    def blocks(self, cls: Label) -> tuple[Any, list[int]]:
         """Synthetic rows of a class split into k-means blocks, one partition per block."""
         code = self.classes.index(cls)
         n = self.sampler.class_counts_[cls]
@@ -330,11 +332,8 @@ class _Job:
         )
         sizes = rows[_BLOCK].value_counts().compute().reindex(range(len(centers)), fill_value=0)
         sizes_arr = sizes.to_numpy(dtype=np.int64)
-        k = (
-            int(self.sampler.local(0).k_neighbors)
-            if isinstance(self.sampler.k_neighbors, int)
-            else 5
-        )
+        spec = self.sampler.k_neighbors
+        k = int(spec) if isinstance(spec, int) else 5
         usable = sizes_arr > k
         if not usable.any():
             raise InvalidDataError(
@@ -369,7 +368,7 @@ class _Job:
 
 
 def _sample_rows(
-    block: Any, labels: Any, offset: int, job: _Job, code: int, frac: float
+    block: pd.DataFrame | np.ndarray, labels: Target, offset: int, job: _Job, code: int, frac: float
 ) -> np.ndarray:
     """Numeric features of the class's rows whose key falls in the first ``frac`` of keys."""
     codes = label_codes(labels, job.classes)
@@ -380,13 +379,18 @@ def _sample_rows(
     return job.numeric(_features_frame(block, job.columns, job.target).iloc[rows])
 
 
-def _nearest(F: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    d2 = (F**2).sum(axis=1)[:, None] - 2.0 * F @ centers.T + (centers**2).sum(axis=1)[None, :]
-    return np.argmin(d2, axis=1).astype(np.int64)
+def _block_of(F: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """The block of each row: its nearest k-means centre, found by the neighbour engine."""
+    return nearest_centre(F, centers).astype(np.int64, copy=False)
 
 
 def _block_rows(
-    block: Any, labels: Any, offset: int, job: _Job, code: int, centers: np.ndarray
+    block: pd.DataFrame | np.ndarray,
+    labels: Target,
+    offset: int,
+    job: _Job,
+    code: int,
+    centers: np.ndarray,
 ) -> pd.DataFrame:
     """The class's rows of one partition with their key and nearest k-means centre."""
     codes = label_codes(labels, job.classes)
@@ -399,16 +403,16 @@ def _block_rows(
         else labels.iloc[rows].to_numpy()
     )
     return frame.assign(
-        **{_LABEL: label_values, _KEY: keys, _BLOCK: _nearest(job.numeric(frame), centers)}
+        **{_LABEL: label_values, _KEY: keys, _BLOCK: _block_of(job.numeric(frame), centers)}
     )
 
 
 def _synthesise_block(
     part: pd.DataFrame,
     job: _Job,
-    cls: Any,
+    cls: Label,
     code: int,
-    spare: Any,
+    spare: Label,
     quota: np.ndarray,
     starts: np.ndarray,
 ) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 from .._numeric import check_class_weight
 from .._partitioned._kernels import label_array, label_codes
 from .._strategy import resolve_sampling_strategy
-from .._typing import SamplingKind, SamplingStrategy
+from .._typing import SamplingKind, SamplingStrategy, Target
 from .._weighting import Scheme, weights_from_counts
 from ..exceptions import InvalidParameterError
 from ._collections import count_blocks, label_collection
@@ -24,7 +24,7 @@ def _blocks(y: Any) -> list[Any]:
     return list(np.ravel(y.to_delayed()))
 
 
-def class_counts(y: Any) -> dict[Any, int]:
+def class_counts(y: Target) -> dict[Any, int]:
     """Number of rows of each class of Dask labels, in one pass.
 
     Parameters
@@ -51,12 +51,14 @@ def class_counts(y: Any) -> dict[Any, int]:
     return _counts(y, "class_counts")
 
 
-def _counts(y: Any, owner: str) -> dict[Any, int]:
+def _counts(y: Target, owner: str) -> dict[Any, int]:
     classes, counts = count_blocks(_blocks(label_collection(y, owner)))
     return dict(zip(classes, counts.sum(axis=0).tolist(), strict=True))
 
 
-def class_weights(y: Any, *, scheme: Scheme = "balanced", beta: float = 0.999) -> dict[Any, float]:
+def class_weights(
+    y: Target, *, scheme: Scheme = "balanced", beta: float = 0.999
+) -> dict[Any, float]:
     """Weight of each class of Dask labels, from one counting pass.
 
     The same weights as :func:`imbalance.weights.class_weights` on the computed labels.
@@ -93,7 +95,7 @@ def class_weights(y: Any, *, scheme: Scheme = "balanced", beta: float = 0.999) -
 
 
 def strategy_weights(
-    y: Any, sampling_strategy: SamplingStrategy = "auto", *, kind: SamplingKind = "over"
+    y: Target, sampling_strategy: SamplingStrategy = "auto", *, kind: SamplingKind = "over"
 ) -> dict[Any, float]:
     """Class weights that stand in for resampling with ``sampling_strategy``, in one pass.
 
@@ -130,14 +132,14 @@ def strategy_weights(
     return {c: goal[c] / counts[c] for c in counts}
 
 
-def _weigh(labels: Any, classes: list[Any], values: np.ndarray) -> Any:
+def _weigh(labels: Target, classes: list[Any], values: np.ndarray) -> Any:
     w = values[label_codes(labels, classes)]
     if isinstance(labels, pd.Series):
         return pd.Series(w, index=labels.index, name=labels.name)
     return w
 
 
-def _weigh_explicit(labels: Any, class_weight: Mapping[Any, float]) -> Any:
+def _weigh_explicit(labels: Target, class_weight: Mapping[Any, float]) -> Any:
     arr = label_array(labels)
     classes = list(class_weight)
     codes = pd.Index(classes, dtype=object).get_indexer(pd.Index(arr, dtype=object))
@@ -151,7 +153,7 @@ def _weigh_explicit(labels: Any, class_weight: Mapping[Any, float]) -> Any:
 
 
 def sample_weights(
-    y: Any,
+    y: Target,
     *,
     scheme: Scheme = "balanced",
     beta: float = 0.999,

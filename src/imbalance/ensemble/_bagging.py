@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.tree import DecisionTreeClassifier
 
 from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, validate_params
-from .._typing import ArrayLike, Estimator, RandomState, SamplingStrategy, Target
+from .._typing import ArrayLike, Estimator, RandomState, Sampler, SamplingStrategy, Target
 from ..exceptions import InvalidParameterError
 from ..pipeline import Pipeline
 from ..samplers import RandomUnderSampler
@@ -150,7 +150,7 @@ class BalancedBaggingClassifier(
 
     def __init__(
         self,
-        estimator: Estimator = None,
+        estimator: Estimator | None = None,
         n_estimators: int = 10,
         *,
         max_samples: float = 1.0,
@@ -164,7 +164,7 @@ class BalancedBaggingClassifier(
         n_jobs: int | None = None,
         random_state: RandomState = None,
         verbose: int = 0,
-        sampler: Estimator = None,
+        sampler: Sampler | None = None,
     ) -> None:
         self.estimator = estimator
         self.n_estimators = n_estimators
@@ -182,7 +182,7 @@ class BalancedBaggingClassifier(
         self.sampler = sampler
 
     def fit(
-        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None
     ) -> BalancedBaggingClassifier:
         """Fit the members.
 

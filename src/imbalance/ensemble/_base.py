@@ -11,12 +11,13 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._typing import ArrayLike, Estimator, RandomState
+from .._typing import ArrayLike, Estimator, Matrix, RandomState, Sampler
 from .._validation import check_generator
 from ..exceptions import InvalidParameterError
 from ..pipeline import Pipeline
 from ._common import (
     MAX_SEED,
+    ExtraWeight,
     Member,
     average_decision,
     average_proba,
@@ -29,10 +30,10 @@ __all__ = ["MemberEnsembleMixin"]
 Draw = Callable[[np.random.Generator], tuple[np.ndarray, np.ndarray]]
 
 
-def _final_has(name: str) -> Callable[[Any], bool]:
+def _final_has(name: str) -> Callable[[MemberEnsembleMixin], bool]:
     """Whether the members' model (the last step of the members' pipeline) has ``name``."""
 
-    def check(self: Any) -> bool:
+    def check(self: MemberEnsembleMixin) -> bool:
         est = getattr(self, "estimator_", None)
         if est is None:
             est = getattr(self, "estimator", None)
@@ -112,13 +113,13 @@ class MemberEnsembleMixin:
 
     def _grow(
         self,
-        X: ArrayLike,
+        X: Matrix,
         y: np.ndarray,
         w: np.ndarray | None,
-        sampler: Estimator,
+        sampler: Sampler,
         estimator: Estimator,
         draw: Draw,
-        extra_weight: ArrayLike = None,
+        extra_weight: ExtraWeight | None = None,
     ) -> list[Member]:
         """Fit the members still missing (all of them, unless warm-starting)."""
         missing = self._members_to_add()

@@ -15,7 +15,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, Options, validate_params
-from .._typing import ArrayLike, Estimator, RandomState, SamplingStrategy, Target
+from .._typing import ArrayLike, Classifier, Estimator, RandomState, SamplingStrategy, Target
 from .._validation import check_generator
 from ..exceptions import InvalidDataError
 from ..pipeline import make_pipeline, resample_sample_weight
@@ -140,7 +140,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        estimator: Estimator = None,
+        estimator: Estimator | None = None,
         *,
         n_estimators: int = 50,
         learning_rate: float = 1.0,
@@ -159,7 +159,9 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit(self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None) -> RUSBoostClassifier:
+    def fit(
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None
+    ) -> RUSBoostClassifier:
         """Boost.
 
         Parameters
@@ -375,7 +377,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             yield self._label(score)
 
     def staged_score(
-        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None
     ) -> Iterator[float]:
         """Accuracy of the ensemble after each kept step.
 
@@ -408,7 +410,7 @@ class RUSBoostClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _step_votes(est: Any, X: ArrayLike, classes: np.ndarray) -> np.ndarray:
+def _step_votes(est: Classifier, X: ArrayLike, classes: np.ndarray) -> np.ndarray:
     return np.asarray(est.predict(X)[:, None] == classes[None, :])
 
 

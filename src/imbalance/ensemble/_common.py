@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -20,7 +21,7 @@ from sklearn.base import clone
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import has_fit_parameter, validate_data
 
-from .._typing import ArrayLike, Estimator, Target
+from .._typing import ArrayLike, Classifier, Estimator, Matrix, Sampler, Target
 from .._validation import check_sample_weight
 from ..exceptions import InvalidDataError, InvalidParameterError
 from ..pipeline import resample_sample_weight
@@ -39,6 +40,23 @@ __all__ = [
 
 MAX_SEED = 2**31 - 1
 
+ExtraWeight = Callable[
+    [np.random.Generator, np.ndarray, np.ndarray | None, np.ndarray],
+    tuple[np.ndarray | None, np.ndarray],
+]
+"""``extra_weight(rng, y_res, w_res, used) -> (weights, used rows)`` of :func:`fit_members`."""
+
+
+class _Ensemble(Estimator, Protocol):
+    classes_: np.ndarray
+    n_classes_: int
+
+
+class _Scoring(Protocol):
+    classes_: np.ndarray
+
+    def decision_function(self, X: Matrix) -> np.ndarray: ...
+
 
 @dataclass
 class Member:
@@ -54,18 +72,23 @@ class Member:
 
 
 def check_fit_data(
-    est: Any, X: ArrayLike, y: Target, sample_weight: ArrayLike, *, allow_nan: bool = False
-) -> tuple[Any, np.ndarray, np.ndarray | None]:
+    est: _Ensemble,
+    X: ArrayLike,
+    y: Target,
+    sample_weight: ArrayLike | None,
+    *,
+    allow_nan: bool = False,
+) -> tuple[Matrix, np.ndarray, np.ndarray | None]:
     """Validated X (dense or CSR/CSC), 1-D class labels, and sample weights (or None)."""
     finite: bool | str = "allow-nan" if allow_nan else True
-    X, y = validate_data(
+    X_checked, y_checked = validate_data(
         est, X, y, accept_sparse=["csr", "csc"], dtype=None, ensure_all_finite=finite
     )
-    check_classification_targets(y)
-    w = None if sample_weight is None else check_sample_weight(sample_weight, X.shape[0])
-    est.classes_ = np.unique(y)
+    check_classification_targets(y_checked)
+    w = None if sample_weight is None else check_sample_weight(sample_weight, X_checked.shape[0])
+    est.classes_ = np.unique(y_checked)
     est.n_classes_ = len(est.classes_)
-    return X, y, w
+    return X_checked, np.asarray(y_checked), w
 
 
 def seeded(estimator: Estimator, seed: int) -> Any:
@@ -79,7 +102,7 @@ def seeded(estimator: Estimator, seed: int) -> Any:
     return est
 
 
-def n_to_draw(max_samples: Any, n: int, name: str = "max_samples") -> int:
+def n_to_draw(max_samples: float, n: int, name: str = "max_samples") -> int:
     """Rows (or columns) to draw: an int as is, a float as a share of ``n``."""
     if isinstance(max_samples, numbers.Integral):
         count = int(max_samples)
@@ -103,15 +126,15 @@ def draw_rows(rng: np.random.Generator, n: int, size: int, replace: bool) -> np.
 
 
 def _fit_one(
-    sampler: Estimator,
+    sampler: Sampler,
     estimator: Estimator,
-    X: ArrayLike,
+    X: Matrix,
     y: np.ndarray,
     w: np.ndarray | None,
     rows: np.ndarray,
     features: np.ndarray,
     seed: int,
-    extra_weight: ArrayLike,
+    extra_weight: ExtraWeight | None,
 ) -> Member:
     Xm = X[rows] if features.size == X.shape[1] else X[rows][:, features]
     sampler = seeded(sampler, seed)
@@ -121,7 +144,7 @@ def _fit_one(
     used = rows if kept is None else rows[np.asarray(kept)]
     if extra_weight is not None:
         w_res, used = extra_weight(np.random.default_rng((seed, 1)), y_res, w_res, used)
-    est = seeded(estimator, seed)
+    est: Any = seeded(estimator, seed)  # a clone of the user's estimator: fit is asked of it
     if w_res is None:
         est.fit(X_res, y_res)
     else:
@@ -131,16 +154,16 @@ def _fit_one(
 
 def fit_members(
     owner: str,
-    sampler: Estimator,
+    sampler: Sampler,
     estimator: Estimator,
-    X: ArrayLike,
+    X: Matrix,
     y: np.ndarray,
     w: np.ndarray | None,
     draws: list[tuple[np.ndarray, np.ndarray, int]],
     *,
     n_jobs: int | None,
     verbose: int = 0,
-    extra_weight: ArrayLike = None,
+    extra_weight: ExtraWeight | None = None,
 ) -> list[Member]:
     """Fit one member per ``(rows, features, seed)`` of ``draws``, in parallel threads.
 
@@ -162,12 +185,12 @@ def fit_members(
     )
 
 
-def _columns(X: ArrayLike, features: np.ndarray) -> Any:
+def _columns(X: Matrix, features: np.ndarray) -> Matrix:
     return X if features.size == X.shape[1] else X[:, features]
 
 
 def _member_proba(
-    model: Estimator, features: np.ndarray, X: ArrayLike, classes: np.ndarray
+    model: Classifier, features: np.ndarray, X: Matrix, classes: np.ndarray
 ) -> np.ndarray:
     """Probabilities of a member over all ``classes`` (zero for classes it never saw); members
     without ``predict_proba`` vote with ``predict``."""
@@ -181,7 +204,7 @@ def _member_proba(
 
 
 def average_proba(
-    models: list[tuple[Any, np.ndarray]], X: ArrayLike, classes: np.ndarray, n_jobs: int | None
+    models: list[tuple[Any, np.ndarray]], X: Matrix, classes: np.ndarray, n_jobs: int | None
 ) -> np.ndarray:
     """Mean of the members' class probabilities (or votes); ``models`` are (model, columns)."""
     parts = Parallel(n_jobs=n_jobs, prefer="threads")(
@@ -191,7 +214,7 @@ def average_proba(
 
 
 def _member_decision(
-    owner: str, model: Estimator, features: np.ndarray, X: ArrayLike, classes: np.ndarray
+    owner: str, model: _Scoring, features: np.ndarray, X: Matrix, classes: np.ndarray
 ) -> np.ndarray:
     if not np.array_equal(model.classes_, classes):
         raise InvalidDataError(
@@ -205,7 +228,7 @@ def _member_decision(
 def average_decision(
     owner: str,
     models: list[tuple[Any, np.ndarray]],
-    X: ArrayLike,
+    X: Matrix,
     classes: np.ndarray,
     n_jobs: int | None,
 ) -> np.ndarray:
@@ -220,7 +243,7 @@ def oob_proba(
     owner: str,
     models: list[tuple[Any, np.ndarray]],
     trained: list[np.ndarray],
-    X: ArrayLike,
+    X: Matrix,
     classes: np.ndarray,
 ) -> np.ndarray:
     """Mean probabilities of each row over the members that did not train on it (NaN, with a

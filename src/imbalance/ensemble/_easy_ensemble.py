@@ -115,7 +115,7 @@ class EasyEnsembleClassifier(
     def __init__(
         self,
         n_estimators: int = 10,
-        estimator: Estimator = None,
+        estimator: Estimator | None = None,
         *,
         warm_start: bool = False,
         sampling_strategy: SamplingStrategy = "auto",
@@ -134,7 +134,7 @@ class EasyEnsembleClassifier(
         self.verbose = verbose
 
     def fit(
-        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None
     ) -> EasyEnsembleClassifier:
         """Fit the members.
 

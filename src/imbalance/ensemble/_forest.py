@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.tree import DecisionTreeClassifier
@@ -12,7 +14,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.class_weight import compute_sample_weight
 
 from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, Options, validate_params
-from .._typing import ArrayLike, RandomState, SamplingStrategy, Target
+from .._typing import ArrayLike, Label, RandomState, SamplingStrategy, Target
 from ..exceptions import InvalidParameterError
 from ..pipeline import make_pipeline
 from ..samplers import RandomUnderSampler
@@ -177,7 +179,7 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
         min_samples_split: float = 2,
         min_samples_leaf: float = 1,
         min_weight_fraction_leaf: float = 0.0,
-        max_features: Any = "sqrt",
+        max_features: int | float | str | None = "sqrt",
         max_leaf_nodes: int | None = None,
         min_impurity_decrease: float = 0.0,
         bootstrap: bool = False,
@@ -188,10 +190,10 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
         random_state: RandomState = None,
         verbose: int = 0,
         warm_start: bool = False,
-        class_weight: Any = None,
+        class_weight: str | Mapping[Label, float] | list[Mapping[Label, float]] | None = None,
         ccp_alpha: float = 0.0,
-        max_samples: Any = None,
-        monotonic_cst: Any = None,
+        max_samples: int | float | None = None,
+        monotonic_cst: npt.ArrayLike | None = None,
     ) -> None:
         self.n_estimators = n_estimators
         self.criterion = criterion
@@ -216,7 +218,7 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
         self.monotonic_cst = monotonic_cst
 
     def fit(
-        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None
     ) -> BalancedRandomForestClassifier:
         """Grow the trees.
 
@@ -257,7 +259,7 @@ class BalancedRandomForestClassifier(MemberEnsembleMixin, ClassifierMixin, BaseE
             return np.arange(n), np.arange(d)
 
         def tree_weights(
-            rng: np.random.Generator, y_res: np.ndarray, w_res: Any, used: np.ndarray
+            rng: np.random.Generator, y_res: np.ndarray, w_res: np.ndarray | None, used: np.ndarray
         ) -> tuple[Any, np.ndarray]:
             draws = None
             if self.bootstrap:

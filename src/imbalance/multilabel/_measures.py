@@ -461,5 +461,5 @@ def _row_of_entries(target: LabelMatrix) -> np.ndarray:
     return np.repeat(np.arange(target.n_samples), target.cardinalities)
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> Any:
     return value.item() if isinstance(value, np.generic) else value

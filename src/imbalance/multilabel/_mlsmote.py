@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from .. import _containers
 from .._param_validation import Interval, Options
-from .._typing import ArrayLike, RandomState
+from .._typing import ArrayLike, Backend, Matrix, RandomState
 from ..base import Resampled, SamplerTags
 from ..exceptions import DataTypeError, InvalidDataError
 from ._base import BaseMultilabelSampler, MultilabelResampled
@@ -21,9 +21,9 @@ from ._target import LabelMatrix
 __all__ = ["LABEL_GENERATION", "MLSMOTE", "neighbourhood_labels"]
 
 LABEL_GENERATION: tuple[str, ...] = ("ranking", "union", "intersection")
-# imbalance.neighbors.BACKENDS, spelt out so that importing this module does not import the
-# neighbour engine (and scikit-learn's neighbors) before MLSMOTE runs; a test keeps them equal.
-NEIGHBOR_BACKENDS: tuple[str, ...] = ("auto", "exact", "approximate", "torch")
+# imbalance.neighbors.BACKENDS, read from the one Backend alias so that importing this module
+# does not import the neighbour engine (and scikit-learn's neighbors) before MLSMOTE runs.
+NEIGHBOR_BACKENDS: tuple[Backend, ...] = get_args(Backend)
 
 
 class MLSMOTE(BaseMultilabelSampler):
@@ -139,7 +139,7 @@ class MLSMOTE(BaseMultilabelSampler):
         *,
         k_neighbors: int = 5,
         label_generation: str = "ranking",
-        neighbors: str = "auto",
+        neighbors: Backend = "auto",
         n_jobs: int | None = None,
         random_state: RandomState = None,
     ) -> None:
@@ -173,7 +173,7 @@ class MLSMOTE(BaseMultilabelSampler):
     def _draw(
         self, features: _Features, target: LabelMatrix, rng: np.random.Generator, seed: int
     ) -> _Draws:
-        from ..neighbors import NeighborIndex  # the engine, loaded when first needed
+        from ..neighbors import neighbor_index  # the engine, loaded when first needed
 
         Y = target.dense()
         counts = target.counts.astype(np.float64)
@@ -185,12 +185,9 @@ class MLSMOTE(BaseMultilabelSampler):
             bag = np.flatnonzero(Y[:, j])
             _check_bag(bag, target, j)
             k = min(self.k_neighbors, bag.size - 1)
-            index = NeighborIndex(
-                backend=self.neighbors,  # type: ignore[arg-type]  # checked by the constraints
-                n_jobs=self.n_jobs,
-                random_state=seed,
+            index = neighbor_index(
+                features.rows(bag), backend=self.neighbors, n_jobs=self.n_jobs, random_state=seed
             )
-            index.fit(features.rows(bag))
             self.neighbors_backend_ = index.backend_
             near = bag[index.kneighbors(n_neighbors=k)]
             partner = near[np.arange(bag.size), rng.integers(0, k, size=bag.size)]
@@ -292,11 +289,11 @@ def _features(X: ArrayLike) -> _Features:
     return _Features(values, columns, time_columns, times)
 
 
-def _check_finite(X: ArrayLike, values: ArrayLike, columns: list[int]) -> None:
-    data = values.data if sp.issparse(values) else values
+def _check_finite(X: Any, values: Matrix, columns: list[int]) -> None:
+    data = values if isinstance(values, np.ndarray) else values.data
     if np.isfinite(data).all():
         return
-    dense = values.toarray() if sp.issparse(values) else values
+    dense = values if isinstance(values, np.ndarray) else values.toarray()
     row, j = (int(v) for v in np.argwhere(~np.isfinite(dense))[0])
     name = repr(list(X.columns)[columns[j]]) if _containers.is_frame(X) else str(columns[j])
     raise InvalidDataError(
@@ -322,9 +319,7 @@ def _interpolate(X: ArrayLike, features: _Features, draws: _Draws) -> Any:
     return np.concatenate([np.asarray(numeric), times], axis=1)
 
 
-def _voted_sources(
-    X: ArrayLike, features: _Features, groups: list[np.ndarray]
-) -> dict[int, np.ndarray]:
+def _voted_sources(X: Any, features: _Features, groups: list[np.ndarray]) -> dict[int, np.ndarray]:
     """For each non-numeric DataFrame column, the group row holding the most frequent value."""
     if not _containers.is_frame(X) or not groups:
         return {}

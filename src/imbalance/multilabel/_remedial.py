@@ -31,8 +31,6 @@ class REMEDIAL(BaseMultilabelSampler):
     (``synthetic_parents_``), their label sets differ, and in pandas they get index labels that
     cannot collide with X's. X is never read. There is no randomness.
 
-    Parameters
-    ----------
     This sampler has no parameters.
 
     Attributes

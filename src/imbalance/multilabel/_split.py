@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -103,12 +103,14 @@ class MultilabelStratifiedKFold:
         params = ", ".join(f"{p}={getattr(self, p)!r}" for p in sorted(self._parameter_constraints))
         return f"{type(self).__name__}({params})"
 
-    def get_n_splits(self, X: ArrayLike = None, y: Target = None, groups: ArrayLike = None) -> int:
+    def get_n_splits(
+        self, X: ArrayLike | None = None, y: Target | None = None, groups: ArrayLike | None = None
+    ) -> int:
         """Number of folds (``n_splits``); X, y and groups are ignored."""
         return int(self.n_splits)
 
     def split(
-        self, X: ArrayLike, y: Target = None, groups: ArrayLike = None
+        self, X: ArrayLike, y: Target | None = None, groups: ArrayLike | None = None
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Positions of the training and test rows of each fold.
 
@@ -144,7 +146,7 @@ class MultilabelStratifiedKFold:
             yield np.flatnonzero(fold != j), np.flatnonzero(fold == j)
 
 
-def _target_for_split(X: ArrayLike, y: Target) -> LabelMatrix:
+def _target_for_split(X: ArrayLike | None, y: Target | None) -> LabelMatrix:
     if y is None:
         raise InvalidDataError(
             "y is None; a multi-label stratified split needs the labels of every row, as a 0/1 "
@@ -177,7 +179,7 @@ def stratified_folds(
 
 def multilabel_train_test_split(
     *arrays: Any,
-    stratify: Any,
+    stratify: ArrayLike,
     test_size: float | int | None = None,
     train_size: float | int | None = None,
     random_state: RandomState = None,
@@ -269,7 +271,9 @@ def multilabel_train_test_split(
     return [part for a in arrays for part in (take_rows(a, train), take_rows(a, test))]
 
 
-def _sizes(n: int, test_size: Any, train_size: Any) -> tuple[int, int]:
+def _sizes(
+    n: int, test_size: float | int | None, train_size: float | int | None
+) -> tuple[int, int]:
     if test_size is None and train_size is None:
         test_size = 0.25
     n_test = None if test_size is None else _size(test_size, n, "test_size", math.ceil)
@@ -287,7 +291,7 @@ def _sizes(n: int, test_size: Any, train_size: Any) -> tuple[int, int]:
     return n_train, n_test
 
 
-def _size(value: Any, n: int, name: str, rounding: Any) -> int:
+def _size(value: object, n: int, name: str, rounding: Callable[[float], float]) -> int:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         if 0 < int(value) < n:
             return int(value)

@@ -108,7 +108,7 @@ def _one_d_message(name: str, shape: tuple[int, ...]) -> str:
     )
 
 
-def _check_no_nulls(frame: ArrayLike, name: str) -> None:
+def _check_no_nulls(frame: nw.DataFrame[Any], name: str) -> None:
     for column in frame.columns:
         series = frame.get_column(column)
         if series.null_count():

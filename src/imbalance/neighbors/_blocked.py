@@ -7,11 +7,11 @@ is not installed; :func:`nearest_centre` also files rows into cells for others.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .._typing import Matrix
 from ._common import BLOCK_CELLS, EXTRA, U32, Candidates, Searcher, drop_own, n_workers, threads
 
 # Blocked float32 search: queries and rows per tile, rows per cell, columns of the first tile.
@@ -50,7 +50,7 @@ class BlockSearcher(Searcher):
         self.cell_start = np.searchsorted(cell[self.order], np.arange(len(self.centres) + 1))
 
     def search(
-        self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None = None
+        self, Qc: Matrix, k: int, own: np.ndarray | None, within: np.ndarray | None = None
     ) -> Candidates:
         n_ask = min(k + EXTRA + (own is not None), self.n)
         m = min(n_ask + 1, self.n)
@@ -225,6 +225,9 @@ def _cell_centres(X: np.ndarray, n_cells: int) -> np.ndarray:
 
 
 def nearest_centre(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Position of each row's nearest centre (squared Euclidean; ties to the first centre),
+    in blocks of ``BLOCK_CELLS`` distances. Files rows into cells here and k-means blocks in
+    Dask SMOTE: the engine's one nearest-centre search."""
     c2 = np.einsum("ij,ij->i", centres, centres)
     out = np.empty(len(X), dtype=np.intp)
     step = max(1, BLOCK_CELLS // len(centres))

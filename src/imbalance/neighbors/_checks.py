@@ -7,8 +7,10 @@ import sys
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
+from .._typing import ArrayLike, NeighborSpec
 from ..exceptions import InvalidDataError, InvalidParameterError
 from ._common import BACKENDS, Backend
 
@@ -21,7 +23,7 @@ _SAFE_TOP = 2.0**250
 _SAFE_BOTTOM = 2.0**-250
 
 
-def check_backend(backend: Any, n_jobs: Any) -> None:
+def check_backend(backend: object, n_jobs: object) -> None:
     if backend not in BACKENDS:
         raise InvalidParameterError(
             f"neighbors={backend!r} is not a known backend; use one of "
@@ -33,7 +35,7 @@ def check_backend(backend: Any, n_jobs: Any) -> None:
         raise InvalidParameterError(f"n_jobs must be None, -1 or a positive int; got {n_jobs!r}.")
 
 
-def as_float(X: Any, name: str) -> tuple[Any, float]:
+def as_float(X: ArrayLike, name: str) -> tuple[Any, float]:
     """X as float64 (CSR when sparse), and its largest absolute value; refuses NaN and inf."""
     if sp.issparse(X):
         X = sp.csr_matrix(X, dtype=np.float64)
@@ -63,7 +65,7 @@ def safe_scale(top: float, n_features: int) -> float:
     return float(np.ldexp(1.0, int(np.frexp(top)[1]) - 1))  # the rows then lie within [-2, 2]
 
 
-def check_n_neighbors(n_neighbors: Any, available: int) -> int:
+def check_n_neighbors(n_neighbors: NeighborSpec, available: int) -> int:
     if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int | np.integer):
         raise InvalidParameterError(f"n_neighbors must be a positive int; got {n_neighbors!r}.")
     if not 1 <= n_neighbors <= available:
@@ -74,7 +76,7 @@ def check_n_neighbors(n_neighbors: Any, available: int) -> int:
     return int(n_neighbors)
 
 
-def check_within(within: Any, n_queries: int) -> np.ndarray | None:
+def check_within(within: npt.ArrayLike | None, n_queries: int) -> np.ndarray | None:
     if within is None:
         return None
     try:
@@ -92,7 +94,7 @@ def check_within(within: Any, n_queries: int) -> np.ndarray | None:
     return radius
 
 
-def resolve_backend(backend: Backend, n_rows: int, X: Any) -> Backend:
+def resolve_backend(backend: Backend, n_rows: int, X: ArrayLike) -> Backend:
     if backend != "auto":
         return backend
     torch = sys.modules.get("torch")

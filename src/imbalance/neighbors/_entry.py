@@ -12,38 +12,32 @@ the row itself). :func:`neighbor_index` makes that choice, and the thread rule
 from __future__ import annotations
 
 import numbers
-from typing import Any, Protocol, TypeAlias, TypeGuard, runtime_checkable
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.base import clone
 
-from ._common import Backend
+from .._typing import Backend, KNeighborsEstimator, Matrix, NeighborSpec, Seed
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 from ._index import NeighborIndex
 
 # Searches with fewer (queries x rows) than this run on one thread.
 _SMALL_SEARCH = 1 << 22
 
 
-@runtime_checkable
-class KNeighborsEstimator(Protocol):
-    """A user's neighbours estimator: anything with scikit-learn's ``kneighbors``."""
-
-    def kneighbors(self, *args: Any, **kwargs: Any) -> Any: ...
-
-
-NeighborSpec: TypeAlias = "int | numbers.Integral | KNeighborsEstimator"
-Seed: TypeAlias = "int | np.random.Generator | None"
-
-
-def is_estimator(spec: object) -> TypeGuard[KNeighborsEstimator]:
-    """Whether a neighbours parameter is a user's estimator rather than a count."""
-    return isinstance(spec, KNeighborsEstimator)
+def is_estimator(spec: object) -> TypeIs[KNeighborsEstimator]:
+    """Whether a neighbours parameter is a user's estimator (it has ``kneighbors``) rather than
+    a count: the one place that choice is made."""
+    return hasattr(spec, "kneighbors")
 
 
 def n_neighbors_of(spec: NeighborSpec) -> int:
     """Neighbours asked by a count, or by an estimator's ``n_neighbors`` (which counts self)."""
-    if isinstance(spec, KNeighborsEstimator):
-        return int(spec.get_params()["n_neighbors"]) - 1  # type: ignore[attr-defined]
+    if is_estimator(spec):
+        return int(spec.get_params()["n_neighbors"]) - 1
     return int(spec)
 
 
@@ -69,7 +63,7 @@ class EstimatorIndex:
     def __init__(self, estimator: KNeighborsEstimator) -> None:
         self.estimator = estimator
 
-    def fit(self, X: Any) -> EstimatorIndex:
+    def fit(self, X: Matrix) -> EstimatorIndex:
         self._X = X
         self.estimator_ = clone(self.estimator).fit(X)
         params = self.estimator_.get_params() if hasattr(self.estimator_, "get_params") else {}
@@ -79,12 +73,12 @@ class EstimatorIndex:
 
     def kneighbors(
         self,
-        X: Any = None,
+        X: Matrix | None = None,
         n_neighbors: int = 5,
         *,
-        rows: Any = None,
+        rows: np.ndarray | None = None,
         return_distance: bool = False,
-        within: Any = None,
+        within: npt.ArrayLike | None = None,
     ) -> Any:
         """The same answer as :meth:`NeighborIndex.kneighbors` (``within`` is ignored)."""
         own = X is None
@@ -106,7 +100,7 @@ Neighbours: TypeAlias = "NeighborIndex | EstimatorIndex"
 
 
 def neighbor_index(
-    X: Any,
+    X: Matrix,
     spec: NeighborSpec | None = None,
     *,
     backend: Backend = "auto",
@@ -143,15 +137,15 @@ def neighbor_index(
 
 
 def search(
-    X: Any,
+    X: Matrix,
     spec: NeighborSpec | None,
     n_neighbors: int | None = None,
     *,
     backend: Backend = "auto",
     n_jobs: int | None = None,
     random_state: Seed = None,
-    rows: Any = None,
-    queries: Any = None,
+    rows: np.ndarray | None = None,
+    queries: Matrix | None = None,
     return_distance: bool = False,
 ) -> tuple[Any, str]:
     """One search: the neighbours within ``X`` of its ``rows`` (each excluded from its own)

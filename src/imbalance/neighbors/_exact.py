@@ -3,11 +3,10 @@ and faiss's flat float32 brute force."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
+from .._typing import Matrix
 from ._common import (
     EXTRA,
     U32,
@@ -24,7 +23,7 @@ from ._common import (
 class SklearnSearcher(Searcher):
     """scikit-learn's k-d tree, or its blocked float64 brute force (dense or sparse)."""
 
-    def __init__(self, Xc: Any, n_jobs: int | None, tree: bool) -> None:
+    def __init__(self, Xc: Matrix, n_jobs: int | None, tree: bool) -> None:
         self.name = "kd_tree" if tree else "brute-float64"
         # Rigorous bound on |computed - exact| squared distance, per (|q| + max|x|)^2.
         self.error_scale = 4.0 * (Xc.shape[1] + 6) * U64
@@ -34,7 +33,7 @@ class SklearnSearcher(Searcher):
         self.nn = NearestNeighbors(algorithm=algorithm, n_jobs=n_jobs).fit(Xc)
 
     def search(
-        self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None = None
+        self, Qc: Matrix, k: int, own: np.ndarray | None, within: np.ndarray | None = None
     ) -> Candidates:
         n_ask = min(k + EXTRA + (own is not None), self.n)
         with threads(self.n_jobs):
@@ -53,7 +52,7 @@ class FaissSearcher(Searcher):
 
     name = "faiss-flat-float32"
 
-    def __init__(self, Xc: Any, n_jobs: int | None) -> None:
+    def __init__(self, Xc: Matrix, n_jobs: int | None) -> None:
         faiss = import_optional("faiss", "approximate", "the 'approximate' neighbors backend")
         n, d = Xc.shape
         self.n, self.n_jobs = n, n_jobs
@@ -63,7 +62,7 @@ class FaissSearcher(Searcher):
             self.index.add(np.ascontiguousarray(Xc, dtype=np.float32))
 
     def search(
-        self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None = None
+        self, Qc: Matrix, k: int, own: np.ndarray | None, within: np.ndarray | None = None
     ) -> Candidates:
         n_ask = min(k + EXTRA + (own is not None), self.n)
         with threads(self.n_jobs):

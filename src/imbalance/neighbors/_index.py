@@ -7,8 +7,10 @@ import importlib.util
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
+from .._typing import ArrayLike, Matrix
 from ..exceptions import InvalidDataError, InvalidParameterError, NotFittedError
 from ._blocked import BlockSearcher
 from ._checks import (
@@ -93,7 +95,7 @@ class NeighborIndex:
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X: Any) -> NeighborIndex:
+    def fit(self, X: ArrayLike) -> NeighborIndex:
         """Index the rows of ``X`` (a 2-D float array or a sparse matrix).
 
         Parameters
@@ -113,7 +115,7 @@ class NeighborIndex:
         self._build(X if self._scale == 1.0 else X / self._scale)
         return self
 
-    def _build(self, X: Any) -> None:
+    def _build(self, X: Matrix) -> None:
         """Index rows already divided by ``self._scale``."""
         self._X = X
         self._center = None if sp.issparse(X) else X.mean(axis=0)
@@ -126,12 +128,12 @@ class NeighborIndex:
 
     def kneighbors(
         self,
-        X: Any = None,
+        X: ArrayLike | None = None,
         n_neighbors: int = 5,
         *,
-        rows: Any = None,
+        rows: np.ndarray | None = None,
         return_distance: bool = False,
-        within: Any = None,
+        within: npt.ArrayLike | None = None,
     ) -> Any:
         """Positions of the ``n_neighbors`` nearest indexed rows of each query.
 
@@ -178,7 +180,9 @@ class NeighborIndex:
                 return np.sqrt(d2) * self._scale, idx
         return idx
 
-    def _queries(self, X: Any, rows: Any) -> tuple[Any, np.ndarray | None]:
+    def _queries(
+        self, X: Matrix | None, rows: npt.ArrayLike | None
+    ) -> tuple[Any, np.ndarray | None]:
         if X is not None:
             if rows is not None:
                 raise InvalidParameterError(
@@ -201,11 +205,11 @@ class NeighborIndex:
 
 
 def kneighbors(
-    X: Any,
+    X: ArrayLike,
     n_neighbors: int = 5,
     *,
-    queries: Any = None,
-    rows: Any = None,
+    queries: Matrix | None = None,
+    rows: np.ndarray | None = None,
     backend: Backend = "auto",
     n_jobs: int | None = None,
     return_distance: bool = False,
@@ -259,7 +263,7 @@ def kneighbors(
     return index.kneighbors(queries, n_neighbors, rows=rows, return_distance=return_distance)
 
 
-def mean_distance(X: Any) -> float:
+def mean_distance(X: ArrayLike) -> float:
     """Mean Euclidean distance between two different rows of ``X`` (0 for a single row).
 
     Computed in blocks, so memory stays small whatever the number of rows.
@@ -300,7 +304,7 @@ def mean_distance(X: Any) -> float:
 
 
 def make_searcher(
-    backend: Backend, Xc: Any, n_jobs: int | None, seed: int | None = None
+    backend: Backend, Xc: Matrix, n_jobs: int | None, seed: int | None = None
 ) -> Searcher:
     """The candidate searcher of a resolved backend, for the centred rows ``Xc``."""
     if backend == "approximate":

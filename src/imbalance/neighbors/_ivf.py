@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from .._typing import Matrix
 from ..exceptions import InvalidDataError
 from ._common import Candidates, Searcher, drop_own, fits_float32, import_optional, threads
 from ._exact import FaissSearcher, SklearnSearcher
@@ -42,7 +42,7 @@ class ApproximateSearcher(Searcher):
 
     name = "ivf"
 
-    def __init__(self, Xc: Any, n_jobs: int | None, seed: int | None) -> None:
+    def __init__(self, Xc: Matrix, n_jobs: int | None, seed: int | None) -> None:
         import_optional("faiss", "approximate", "the 'approximate' neighbors backend")
         if sp.issparse(Xc):
             raise InvalidDataError(
@@ -55,7 +55,7 @@ class ApproximateSearcher(Searcher):
         self.brute: Searcher | None = None
 
     def search(
-        self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None = None
+        self, Qc: Matrix, k: int, own: np.ndarray | None, within: np.ndarray | None = None
     ) -> Candidates:
         q, n = Qc.shape[0], self.Xc.shape[0]
         built = self.lists is not None and self.lists.filed
@@ -106,7 +106,7 @@ class InvertedLists:
     A query whose scanned cells hold fewer rows than it needs gets them by brute force.
     """
 
-    def __init__(self, Xc: Any, n_jobs: int | None, seed: int | None) -> None:
+    def __init__(self, Xc: Matrix, n_jobs: int | None, seed: int | None) -> None:
         faiss = importlib.import_module("faiss")
         self.faiss, self.n_jobs = faiss, n_jobs
         self.rng = np.random.default_rng(0 if seed is None else seed)
@@ -131,7 +131,7 @@ class InvertedLists:
         self.calibrated: dict[int, tuple[int, float]] = {}  # n_ask -> (nprobe, recall)
 
     def calibrate(
-        self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None
+        self, Qc: Matrix, k: int, own: np.ndarray | None, within: np.ndarray | None
     ) -> tuple[int, float]:
         """The cells to probe for ``k`` neighbours and the recall they give (cached per ``k``
         when ``within`` is None: the calibration counts only the true neighbours nearer than
@@ -146,7 +146,7 @@ class InvertedLists:
             self.calibrated[n_ask] = found
         return found
 
-    def search(self, Qc: Any, k: int, own: np.ndarray | None, nprobe: int) -> np.ndarray:
+    def search(self, Qc: Matrix, k: int, own: np.ndarray | None, nprobe: int) -> np.ndarray:
         n_ask = min(k + (own is not None), self.n)
         Q = np.ascontiguousarray(Qc, dtype=np.float32)
         with threads(self.n_jobs):

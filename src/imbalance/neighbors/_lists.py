@@ -8,10 +8,11 @@ and ``backend_``.
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import numpy as np
 
+from .._typing import Matrix
 from ._common import Backend
 from ._entry import EstimatorIndex, KNeighborsEstimator, NeighborSpec, is_estimator, search_jobs
 from ._index import NeighborIndex
@@ -28,7 +29,7 @@ class NeighbourLists:
     """
 
     def __init__(
-        self, F: Any, *, width: int, backend: Backend, n_jobs: int | None, seed: int | None
+        self, F: Matrix, *, width: int, backend: Backend, n_jobs: int | None, seed: int | None
     ) -> None:
         self.n = F.shape[0]
         self.width = max(1, min(width, self.n - 1))
@@ -96,7 +97,7 @@ class EstimatorLists:
 
     backend_ = "estimator"
 
-    def __init__(self, F: Any, estimator: KNeighborsEstimator) -> None:
+    def __init__(self, F: Matrix, estimator: KNeighborsEstimator) -> None:
         self.F = F
         self.estimator = estimator
         self.alive = np.ones(F.shape[0], dtype=bool)
@@ -117,7 +118,7 @@ AliveNeighbours: TypeAlias = "NeighbourLists | EstimatorLists"
 
 
 def alive_neighbours(
-    F: Any,
+    F: Matrix,
     spec: NeighborSpec,
     k: int,
     *,

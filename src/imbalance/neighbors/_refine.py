@@ -7,18 +7,17 @@ clearly below the searcher's bound is searched again in float64 over all rows.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import scipy.sparse as sp
 
+from .._typing import ArrayLike, Matrix
 from ._common import BLOCK_CELLS, U64, Candidates, blocks, row_norms
 
 
 def finish(
-    X: Any,
-    queries: Any,
-    Qc: Any,
+    X: ArrayLike,
+    queries: Matrix,
+    Qc: Matrix,
     found: Candidates,
     k: int,
     own: np.ndarray | None,
@@ -40,11 +39,15 @@ def finish(
     return idx, d2_sorted
 
 
-def pair_d2(X: Any, Q: Any, cand: np.ndarray) -> np.ndarray:
+def pair_d2(X: Matrix, Q: Matrix, cand: np.ndarray) -> np.ndarray:
     """Squared distance from each query to each of its candidates, from the differences."""
     n_q, width = cand.shape
     if sp.issparse(X) != sp.issparse(Q):  # sparse minus dense would give an np.matrix
-        Q = sp.csr_matrix(Q) if sp.issparse(X) else Q.toarray()
+        Q = (
+            Q.toarray()
+            if isinstance(X, np.ndarray) and not isinstance(Q, np.ndarray)
+            else sp.csr_matrix(Q)
+        )
     out = np.empty((n_q, width), dtype=np.float64)
     rows_per_block = max(1, BLOCK_CELLS // max(width * X.shape[1], 1))
     for start in range(0, n_q, rows_per_block):
@@ -67,8 +70,8 @@ def sort_pairs(cand: np.ndarray, d2: np.ndarray, k: int) -> tuple[np.ndarray, np
 
 
 def exact_rows(
-    X: Any,
-    Q: Any,
+    X: Matrix,
+    Q: Matrix,
     own: np.ndarray | None,
     k: int,
     radius: float,

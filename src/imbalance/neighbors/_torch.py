@@ -3,18 +3,16 @@ checked in float64 like every exact backend. PyTorch is imported on first use on
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import scipy.sparse as sp
 
+from .._typing import Matrix
 from ._common import BLOCK_CELLS, EXTRA, U32, Candidates, Searcher, import_optional
 
 
 class TorchSearcher(Searcher):
-    def __init__(self, Xc: Any) -> None:
+    def __init__(self, Xc: Matrix) -> None:
         torch = import_optional("torch", "torch", "the 'torch' neighbors backend")
-        if sp.issparse(Xc):
+        if not isinstance(Xc, np.ndarray):  # sparse
             Xc = Xc.toarray()
         self.torch = torch
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -27,10 +25,10 @@ class TorchSearcher(Searcher):
         self.n = Xc.shape[0]
 
     def search(
-        self, Qc: Any, k: int, own: np.ndarray | None, within: np.ndarray | None = None
+        self, Qc: Matrix, k: int, own: np.ndarray | None, within: np.ndarray | None = None
     ) -> Candidates:
         torch = self.torch
-        Qd = Qc.toarray() if sp.issparse(Qc) else Qc
+        Qd = Qc if isinstance(Qc, np.ndarray) else Qc.toarray()
         n_ask = min(k + EXTRA, self.n - (own is not None))
         block = max(1, BLOCK_CELLS // max(self.n, 1))
         cand, bound = [], []

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+from sklearn.utils import Bunch
 from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
@@ -30,7 +31,7 @@ __all__ = ["FittedPipeline", "StepParams", "can_inverse_transform", "final_has"]
 def final_has(*names: str) -> Callable[[Any], bool]:
     """For ``available_if``: the last step has one of ``names`` (or, with "passthrough", is it)."""
 
-    def check(self: Any) -> bool:
+    def check(self: FittedPipeline) -> bool:
         final = self.steps[-1][1]
         if is_passthrough(final):
             return "passthrough" in names
@@ -39,14 +40,14 @@ def final_has(*names: str) -> Callable[[Any], bool]:
     return check
 
 
-def can_inverse_transform(self: Any) -> bool:
+def can_inverse_transform(self: FittedPipeline) -> bool:
     return all(hasattr(step, "inverse_transform") for _, step in self._transformers(final=True))
 
 
 class StepParams:
     """The parameters of each step's method, from ``<step>__<param>`` or from metadata routing."""
 
-    def __init__(self, routed: Any = None, plain: dict[str, dict[str, Any]] | None = None):
+    def __init__(self, routed: Bunch | None = None, plain: dict[str, dict[str, Any]] | None = None):
         self.routed = routed
         self.plain = plain or {}
 
@@ -94,7 +95,7 @@ class FittedPipeline:
                 stacklevel=3,
             )
 
-    def _transform_rows(self, X: ArrayLike, routed: Any = None) -> Any:
+    def _transform_rows(self, X: ArrayLike, routed: Bunch | None = None) -> Any:
         for name, step in self._transformers():
             X = step.transform(X, **StepParams(routed).get(name, "transform") if routed else {})
         return X
@@ -119,7 +120,7 @@ class FittedPipeline:
             return getattr(final, method)(self._transform_rows(X), **params)
 
     @available_if(final_has("predict"))
-    def predict(self, X: ArrayLike, **params: Any) -> Any:
+    def predict(self, X: ArrayLike, **params: object) -> Any:
         """Transform X with the fitted transformers (samplers skipped) and predict.
 
         Parameters
@@ -135,7 +136,7 @@ class FittedPipeline:
         return self._delegate("predict", X, params, plain=True)
 
     @available_if(final_has("predict_proba"))
-    def predict_proba(self, X: ArrayLike, **params: Any) -> Any:
+    def predict_proba(self, X: ArrayLike, **params: object) -> Any:
         """Transform X (samplers skipped) and return the last step's probabilities.
 
         Parameters
@@ -151,7 +152,7 @@ class FittedPipeline:
         return self._delegate("predict_proba", X, params, plain=True)
 
     @available_if(final_has("predict_log_proba"))
-    def predict_log_proba(self, X: ArrayLike, **params: Any) -> Any:
+    def predict_log_proba(self, X: ArrayLike, **params: object) -> Any:
         """Transform X (samplers skipped) and return the last step's log probabilities.
 
         Parameters
@@ -167,7 +168,7 @@ class FittedPipeline:
         return self._delegate("predict_log_proba", X, params, plain=True)
 
     @available_if(final_has("decision_function"))
-    def decision_function(self, X: ArrayLike, **params: Any) -> Any:
+    def decision_function(self, X: ArrayLike, **params: object) -> Any:
         """Transform X (samplers skipped) and return the last step's decision scores.
 
         Parameters
@@ -198,7 +199,7 @@ class FittedPipeline:
             return self.steps[-1][1].score_samples(self._transform_rows(X))
 
     @available_if(final_has("passthrough", "transform"))
-    def transform(self, X: ArrayLike, **params: Any) -> Any:
+    def transform(self, X: ArrayLike, **params: object) -> Any:
         """Apply every transformer, the last step included (samplers skipped).
 
         Parameters
@@ -223,7 +224,7 @@ class FittedPipeline:
         return self._delegate("transform", X, params, plain=False)
 
     @available_if(can_inverse_transform)
-    def inverse_transform(self, X: ArrayLike, **params: Any) -> Any:
+    def inverse_transform(self, X: ArrayLike, **params: object) -> Any:
         """Undo every transformer in reverse order (samplers skipped: they add no columns).
 
         Parameters
@@ -252,7 +253,11 @@ class FittedPipeline:
 
     @available_if(final_has("score"))
     def score(
-        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+        self,
+        X: ArrayLike,
+        y: Target | None = None,
+        sample_weight: ArrayLike | None = None,
+        **params: object,
     ) -> float:
         """Score the last step on X as given (samplers skipped).
 
@@ -309,7 +314,7 @@ class FittedPipeline:
         """Column names seen by the first step at fit."""
         return self._first_step("feature_names_in_")
 
-    def get_feature_names_out(self, input_features: ArrayLike = None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: ArrayLike | None = None) -> np.ndarray:
         """Names of the output columns, through every transformer (samplers keep columns).
 
         Parameters

@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_memory
 from .._containers import n_rows
 from .._param_validation import validate_params
 from .._routing import routing_enabled
-from .._typing import ArrayLike, Estimator, Target
+from .._typing import ArrayLike, Estimator, Step, Target
 from .._validation import check_sample_weight
 from ..base import ResamplesThroughSteps, is_sampler
 from ..exceptions import InvalidParameterError
@@ -93,7 +93,7 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
         steps: list[tuple[str, Any]],
         *,
         transform_input: list[str] | None = None,
-        memory: Any = None,
+        memory: str | object | None = None,
         verbose: bool = False,
     ) -> None:
         self.steps = steps
@@ -258,7 +258,12 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
         return StepParams(plain=plain)
 
     def _fit_steps(
-        self, caller: str, X: ArrayLike, y: Target, sample_weight: ArrayLike, params: dict[str, Any]
+        self,
+        caller: str,
+        X: ArrayLike,
+        y: Target | None,
+        sample_weight: ArrayLike | None,
+        params: dict[str, Any],
     ) -> tuple[Any, Any, StepParams, Callable[..., dict[str, Any]]]:
         """Fit every step but the last; returns the data for the last step and its params."""
         self._validate_steps()
@@ -305,7 +310,7 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
         wanted = set(self.transform_input)
         return {k: self._transform_through(idx, v) if k in wanted else v for k, v in params.items()}
 
-    def _transform_through(self, idx: int, value: Any) -> Any:
+    def _transform_through(self, idx: int, value: object) -> Any:
         if isinstance(value, tuple):
             return tuple(self._transform_through(idx, v) for v in value)
         for _, step in self.steps[:idx]:
@@ -314,7 +319,11 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
         return value
 
     def fit(
-        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+        self,
+        X: ArrayLike,
+        y: Target | None = None,
+        sample_weight: ArrayLike | None = None,
+        **params: object,
     ) -> Pipeline:
         """Fit every step in turn; samplers resample ``X``, ``y`` and ``sample_weight``.
 
@@ -346,7 +355,11 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
 
     @available_if(final_has("passthrough", "transform", "fit_transform"))
     def fit_transform(
-        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+        self,
+        X: ArrayLike,
+        y: Target | None = None,
+        sample_weight: ArrayLike | None = None,
+        **params: object,
     ) -> Any:
         """Fit every step and return the last step's transform of the (resampled) training rows.
 
@@ -371,7 +384,11 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
 
     @available_if(final_has("fit_predict"))
     def fit_predict(
-        self, X: ArrayLike, y: Target = None, sample_weight: ArrayLike = None, **params: Any
+        self,
+        X: ArrayLike,
+        y: Target | None = None,
+        sample_weight: ArrayLike | None = None,
+        **params: object,
     ) -> Any:
         """Fit every step and return the last step's ``fit_predict`` on the training rows.
 
@@ -393,7 +410,11 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
         return is_passthrough(final) or is_sampler(final)
 
     def _fit_resample_steps(
-        self, X: ArrayLike, y: Target, sample_weight: ArrayLike, params: dict[str, Any]
+        self,
+        X: ArrayLike,
+        y: Target | None,
+        sample_weight: ArrayLike | None,
+        params: dict[str, Any],
     ) -> tuple[Any, Any]:
         X, y, _, final_params = self._fit_steps("fit", X, y, sample_weight, params)
         final = self.steps[-1][1]
@@ -440,7 +461,10 @@ class Pipeline(ResamplesThroughSteps, FittedPipeline, BaseEstimator):
 
 
 def make_pipeline(
-    *steps: Any, memory: Any = None, transform_input: list[str] | None = None, verbose: bool = False
+    *steps: Step,
+    memory: str | object | None = None,
+    transform_input: list[str] | None = None,
+    verbose: bool = False,
 ) -> Pipeline:
     """A :class:`Pipeline` whose step names are the lower-cased class names.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,16 +22,16 @@ from ._weights import check_per_row_params, class_totals, resample_sample_weight
 __all__ = ["ResampledClassifier"]
 
 
-def _estimator_has(name: str) -> Any:
-    def check(self: Any) -> bool:
+def _estimator_has(name: str) -> Callable[[ResampledClassifier], bool]:
+    def check(self: ResampledClassifier) -> bool:
         fitted = getattr(self, "estimator_", None)
         return hasattr(fitted if fitted is not None else self.estimator, name)
 
     return check
 
 
-def _uncorrected_estimator_has(name: str) -> Any:
-    def check(self: Any) -> bool:
+def _uncorrected_estimator_has(name: str) -> Callable[[ResampledClassifier], bool]:
+    def check(self: ResampledClassifier) -> bool:
         return not self.prior_correction and bool(_estimator_has(name)(self))
 
     return check
@@ -107,7 +108,7 @@ class ResampledClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.prior_correction = prior_correction
 
     def fit(
-        self, X: ArrayLike, y: Target, sample_weight: ArrayLike = None, **fit_params: Any
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None, **fit_params: object
     ) -> ResampledClassifier:
         """Resample ``(X, y)`` and fit the estimator on the result.
 

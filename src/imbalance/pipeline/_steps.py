@@ -14,7 +14,7 @@ from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.utils.metadata_routing import MetadataRequest, MetadataRouter, MethodMapping
 
 from .._routing import fit_resample_requests
-from .._typing import ArrayLike, Estimator, Target
+from .._typing import ArrayLike, Estimator, Sampler, Step, Target, Transformer
 from ..base import is_sampler
 from ..exceptions import InvalidParameterError
 
@@ -31,12 +31,12 @@ PREDICT_CALLERS = (
 )
 
 
-def is_passthrough(step: Estimator) -> bool:
+def is_passthrough(step: object) -> bool:
     """``None`` and ``"passthrough"`` steps do nothing."""
     return step is None or (isinstance(step, str) and step == "passthrough")
 
 
-def contains_sampler(step: Estimator) -> bool:
+def contains_sampler(step: object) -> bool:
     """A step that is, or is a pipeline holding at any depth, a sampler."""
     if is_sampler(step):
         return True
@@ -74,7 +74,7 @@ def check_names(names: list[str], reserved: Sequence[str]) -> None:
         )
 
 
-def check_intermediate(name: str, step: Estimator) -> None:
+def check_intermediate(name: str, step: Step) -> None:
     """Every step but the last is a transformer or a sampler (not both), or passthrough."""
     if is_passthrough(step):
         return
@@ -100,7 +100,7 @@ def check_intermediate(name: str, step: Estimator) -> None:
         )
 
 
-def check_last(name: str, step: Estimator) -> None:
+def check_last(name: str, step: Step) -> None:
     if is_passthrough(step) or hasattr(step, "fit") or is_sampler(step):
         return
     raise InvalidParameterError(
@@ -127,7 +127,7 @@ def name_steps(estimators: Sequence[Any]) -> list[tuple[str, Any]]:
 
 # -- fitting one step (cacheable) ---------------------------------------------------------------
 def fit_transform_one(
-    step: Estimator, X: ArrayLike, y: Target, params: dict[str, Any]
+    step: Transformer, X: ArrayLike, y: Target | None, params: dict[str, Any]
 ) -> tuple[Any, Any]:
     """Fit a transformer and transform X; returns ``(Xt, fitted_step)``."""
     if hasattr(step, "fit_transform"):
@@ -136,7 +136,7 @@ def fit_transform_one(
 
 
 def fit_resample_one(
-    step: Estimator, X: ArrayLike, y: Target, params: dict[str, Any]
+    step: Sampler, X: ArrayLike, y: Target, params: dict[str, Any]
 ) -> tuple[Any, Any, Any]:
     """Resample with a sampler; returns ``(X_res, y_res, fitted_step)``."""
     X_res, y_res = step.fit_resample(X, y, **params)
@@ -221,7 +221,7 @@ def check_sampler_requests(steps: list[tuple[str, Any]], params: dict[str, Any])
             )
 
 
-def metadata_router(owner: Any, steps: list[tuple[str, Any]]) -> MetadataRouter:
+def metadata_router(owner: object, steps: list[tuple[str, Any]]) -> MetadataRouter:
     """How a pipeline routes metadata: samplers by their ``fit_resample`` requests."""
     router = MetadataRouter(owner=owner)
     for name, step in steps[:-1]:

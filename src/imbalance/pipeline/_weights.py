@@ -113,7 +113,7 @@ def check_per_row_params(params: dict[str, Any], n_samples: int, where: str) -> 
             )
 
 
-def weight_if_taken(step: Estimator, weight: Any) -> dict[str, Any]:
+def weight_if_taken(step: Estimator, weight: ArrayLike | None) -> dict[str, Any]:
     """``{"sample_weight": weight}`` for a step whose ``fit`` takes it, else nothing."""
     return {"sample_weight": weight} if has_fit_parameter(step, "sample_weight") else {}
 

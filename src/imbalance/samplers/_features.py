@@ -19,8 +19,9 @@ from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 from .. import _containers
+from .._typing import ArrayLike, Matrix, NeighborSpec
 from ..exceptions import DataTypeError, InvalidDataError, InvalidParameterError
-from ..neighbors import KNeighborsEstimator, NeighborSpec, is_estimator
+from ..neighbors import is_estimator
 
 __all__ = [
     "Features",
@@ -40,7 +41,7 @@ class Features:
     int_ranges: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, X: Any, owner: str) -> Features:
+    def of(cls, X: ArrayLike, owner: str) -> Features:
         advice = (
             f"{owner} interpolates numeric columns, but X has none. Encode the features as "
             "numbers, use SMOTEN for categorical-only data or SMOTENC for mixed data."
@@ -72,11 +73,11 @@ class Features:
         self._check_finite(values, positions)
         return values
 
-    def _check_finite(self, values: Any, positions: np.ndarray | None) -> None:
-        data = values.data if sp.issparse(values) else values
+    def _check_finite(self, values: Matrix, positions: np.ndarray | None) -> None:
+        data = values if isinstance(values, np.ndarray) else values.data
         if np.isfinite(data).all():
             return
-        bad = ~np.isfinite(values.toarray() if sp.issparse(values) else values)
+        bad = ~np.isfinite(values if isinstance(values, np.ndarray) else values.toarray())
         row, j = np.argwhere(bad)[0]
         row = int(row if positions is None else positions[row])
         name = self.column_name(self.columns[j])
@@ -116,7 +117,7 @@ class Features:
         return found
 
 
-def numeric_features(X: Any, owner: str) -> Any:
+def numeric_features(X: ArrayLike, owner: str) -> Any:
     """float64 values of the numeric columns of X (a CSR matrix for sparse X), all finite."""
     columns = _containers.numeric_column_positions(X)
     if not columns:
@@ -134,12 +135,12 @@ def neighbours_estimator(spec: NeighborSpec, n_jobs: int | None = None) -> Any:
     imbalanced-learn counts the row itself. It is not fitted: this package searches with
     :mod:`imbalance.neighbors`, and only the parameters of this object are meant to be read.
     """
-    if isinstance(spec, KNeighborsEstimator):
+    if is_estimator(spec):
         return clone(spec)
     return NearestNeighbors(n_neighbors=int(spec) + 1, n_jobs=n_jobs)
 
 
-def check_neighbors_spec(owner: str, param: str, spec: Any) -> None:
+def check_neighbors_spec(owner: str, param: str, spec: NeighborSpec) -> None:
     """An int >= 1 or an object with ``kneighbors`` and ``n_neighbors`` >= 2."""
     if is_estimator(spec):
         n = spec.get_params().get("n_neighbors") if hasattr(spec, "get_params") else None

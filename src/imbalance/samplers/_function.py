@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from .. import _containers
 from .._typing import ArrayLike, Target
+from .._validation import EncodedTarget
 from ..base import BaseSampler, SamplerTags
 from ..exceptions import InvalidDataError
 
@@ -96,14 +97,16 @@ class FunctionSampler(BaseSampler):
         X, y, n_features, target = super()._check_data(X, y)
         return X, y, n_features, _Given(y, target)
 
-    def _record_input(self, X: ArrayLike, n_features: int, target: Any) -> None:
+    def _record_input(self, X: ArrayLike, n_features: int, target: _Given) -> None:
         if target.encoded is not None:
             super()._record_input(X, n_features, target.encoded)
 
-    def _resolve_targets(self, target: Any) -> None:
+    def _resolve_targets(self, target: _Given) -> None:
         self.sampling_strategy_ = "bypass"
 
-    def _fit_resample(self, X: ArrayLike, target: Any, rng: np.random.Generator) -> Any:
+    def _fit_resample(
+        self, X: ArrayLike, target: _Given, rng: np.random.Generator
+    ) -> tuple[Any, Any]:
         if self.func is None:
             return X, target.y
         out = self.func(X, target.y, **(self.kw_args or {}))
@@ -121,13 +124,15 @@ class FunctionSampler(BaseSampler):
             )
         return out
 
-    def _assemble(self, X: ArrayLike, y: Target, target: Any, out: Any) -> tuple[Any, Any]:
+    def _assemble(
+        self, X: ArrayLike, y: Target, target: _Given, out: tuple[Any, Any]
+    ) -> tuple[Any, Any]:
         return out[0], out[1]
 
 
 class _Given:
     """y as given, and its encoding when it was checked."""
 
-    def __init__(self, y: Target, encoded: Any) -> None:
+    def __init__(self, y: Target, encoded: EncodedTarget | None) -> None:
         self.y = y
         self.encoded = encoded

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._partitioned._select import PartitionedTarget, resolve_seed
+from .._typing import ArrayLike, Target
 from ..base import BaseSampler
 from ._frames import SparkData, as_spark_data, count_pass
 
@@ -24,7 +25,7 @@ class SparkSampler(BaseSampler):
     """Base of the Spark samplers: ``_fit_resample(data, target, rng)`` returns the lazy
     ``(X_resampled, y_resampled)``; ``self.seed_`` keys its draws."""
 
-    def _check_data(self, X: Any, y: Any) -> tuple[Any, Any, int, Any]:
+    def _check_data(self, X: ArrayLike, y: Target) -> tuple[Any, Any, int, Any]:
         row_id = self.get_params().get("row_id")
         df, label = as_spark_data(X, y, row_id, type(self).__name__)
         classes, counts, offsets = count_pass(df, label)
@@ -32,7 +33,7 @@ class SparkSampler(BaseSampler):
         target = PartitionedTarget(classes, counts, df.select(label))
         return data, y, len(data.features), target
 
-    def _record_input(self, X: SparkData, n_features: int, target: Any) -> None:
+    def _record_input(self, X: SparkData, n_features: int, target: PartitionedTarget) -> None:
         self.classes_ = np.asarray(target.classes)
         self.class_counts_ = target.class_counts
         self.n_features_in_ = n_features
@@ -42,5 +43,7 @@ class SparkSampler(BaseSampler):
         self.seed_ = resolve_seed(self.get_params()["random_state"])
         return np.random.default_rng(self.seed_)
 
-    def _assemble(self, X: Any, y: Any, target: Any, out: Any) -> tuple[Any, Any]:
+    def _assemble(
+        self, X: ArrayLike, y: Target, target: PartitionedTarget, out: tuple[Any, Any]
+    ) -> tuple[Any, Any]:
         return out[0], out[1]

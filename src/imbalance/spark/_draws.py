@@ -146,6 +146,7 @@ def _multiplicity_udf(
         keys = drawn_keys(codes, ids_in_batch(ids, row_id, offsets), 0, seed, draws)
         return pd.Series(multiplicity(keys, codes, draws, cuts))
 
+    # pyspark's stubs know only the deprecated functionType= form of pandas_udf
     return F.pandas_udf(times_drawn, T.LongType())  # type: ignore[call-overload]
 
 

@@ -22,6 +22,7 @@ from pyspark.sql import types as T
 
 from .._partitioned._kernels import LabelCounts
 from .._partitioned._plan import merge_counts
+from .._typing import ArrayLike, Target
 from ..exceptions import DataTypeError, InvalidDataError, InvalidParameterError
 
 __all__ = ["SparkData", "as_spark_data", "count_pass", "positions", "row_ids"]
@@ -67,7 +68,7 @@ def _type_name(field: T.StructField) -> str:
     return str(field.dataType.simpleString())
 
 
-def as_spark_data(X: Any, y: Any, row_id: str | None, owner: str) -> tuple[DataFrame, str]:
+def as_spark_data(X: ArrayLike, y: Target, row_id: str | None, owner: str) -> tuple[DataFrame, str]:
     """Check X, y and ``row_id`` against X's schema, before any job runs."""
     if not isinstance(X, DataFrame):
         raise InvalidDataError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -236,7 +237,7 @@ class RandomOverSampler(_SparkRandomSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        shrinkage: Any = None,
+        shrinkage: float | Mapping[Any, float] | None = None,
         row_id: str | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy

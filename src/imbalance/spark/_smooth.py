@@ -38,6 +38,7 @@ def _noise_udf(data: SparkData, seed: int, column: int) -> Any:
         keys = partition_keys(len(ids), ids_in_batch(ids, row_id, offsets), 0, seed)
         return pd.Series(normal_noise(keys, repeat.to_numpy(), column))
 
+    # pyspark's stubs know only the deprecated functionType= form of pandas_udf
     return F.pandas_udf(noise, T.DoubleType())  # type: ignore[call-overload]
 
 

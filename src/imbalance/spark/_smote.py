@@ -2,7 +2,7 @@
 
 SMOTE makes each synthetic row from two rows of the same class, so the rows of the classes it
 grows (usually the rare ones) are all it needs. They are sent to one ``applyInPandas`` group,
-ordered as in the DataFrame, and :class:`imbalance.samplers.over.SMOTE` (with the one
+ordered as in the DataFrame, and :class:`imbalance.samplers.SMOTE` (with the one
 neighbour engine, :mod:`imbalance.neighbors`) synthesises them, exactly as the Dask SMOTE does
 on its driver: for an int ``random_state`` the synthetic rows are those of
 :class:`imbalance.dask.SMOTE` (and of the in-memory SMOTE) on the same rows in the same order.
@@ -24,7 +24,7 @@ from pyspark.sql import types as T
 from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval, Options
 from .._partitioned._select import PartitionedTarget
 from .._partitioned._synthesis import spare_class, synthesise
-from .._typing import Backend, RandomState, SamplingStrategy
+from .._typing import Backend, Label, NeighborSpec, RandomState, Sampler, SamplingStrategy
 from ..base import SamplerTags
 from ..exceptions import InvalidDataError
 from ..neighbors import BACKENDS
@@ -46,7 +46,7 @@ class SMOTE(SparkSampler):
 
     Counts the classes in one job and resolves ``sampling_strategy`` like every sampler. The
     rows of the classes that grow are gathered, in DataFrame order, on one executor (an
-    ``applyInPandas`` group) where :class:`imbalance.samplers.over.SMOTE` synthesises them
+    ``applyInPandas`` group) where :class:`imbalance.samplers.SMOTE` synthesises them
     with the neighbour engine of :mod:`imbalance.neighbors`; the other classes never leave
     their partitions and nothing but the counts reaches the driver. For an int
     ``random_state`` the synthetic rows equal those of :class:`imbalance.dask.SMOTE` (and of
@@ -133,7 +133,7 @@ class SMOTE(SparkSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 5,
+        k_neighbors: NeighborSpec = 5,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
         max_gathered: int = 5_000_000,
@@ -184,7 +184,7 @@ def _vector_columns(df: DataFrame) -> list[str]:
     return [f.name for f in df.schema.fields if isinstance(f.dataType, VectorUDT)]
 
 
-def _gathered(data: SparkData, local: Any, goals: dict[Any, int], spare: Any) -> DataFrame:
+def _gathered(data: SparkData, local: Sampler, goals: dict[Any, int], spare: Label) -> DataFrame:
     """The synthetic rows, from one ``applyInPandas`` group holding the grown classes."""
     label, row_id, offsets = data.label, data.row_id, data.offsets
     features, vectors = data.features, _vector_columns(data.df)

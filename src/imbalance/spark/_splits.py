@@ -10,13 +10,14 @@ from pyspark.ml.param import Param
 from pyspark.sql import DataFrame
 from sklearn.base import clone
 
+from .._typing import Sampler
 from ..base import is_sampler
 from ..exceptions import InvalidParameterError
 
 __all__ = ["ResampledEstimator", "resampled_split"]
 
 
-def _check_sampler(sampler: Any, owner: str) -> None:
+def _check_sampler(sampler: Sampler, owner: str) -> None:
     if not is_sampler(sampler):
         raise InvalidParameterError(
             f"sampler of {owner} must have a fit_resample method (an imbalance.spark sampler); "
@@ -27,7 +28,7 @@ def _check_sampler(sampler: Any, owner: str) -> None:
 def resampled_split(
     df: DataFrame,
     label: str,
-    sampler: Any,
+    sampler: Sampler,
     *,
     weights: Sequence[float] = (0.8, 0.2),
     seed: int | None = None,
@@ -114,7 +115,7 @@ class ResampledEstimator(Estimator):
     {0.0: 45, 1.0: 45}
     """
 
-    def __init__(self, estimator: Any, sampler: Any, labelCol: str | None = None) -> None:
+    def __init__(self, estimator: Estimator, sampler: Sampler, labelCol: str | None = None) -> None:
         super().__init__()
         _check_sampler(sampler, "ResampledEstimator")
         self.estimator = estimator

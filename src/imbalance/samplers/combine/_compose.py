@@ -9,13 +9,13 @@ composed rows from their ``_fit_resample``; the one shell does the rest.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from sklearn.base import clone
 
 from ... import _containers
-from ..._typing import ArrayLike, Estimator
+from ..._typing import ArrayLike, Backend, Estimator, Sampler, SamplingStrategy
 from ...base import Resampled
 from ...exceptions import InvalidParameterError
 from ..over._smote import SMOTE
@@ -23,7 +23,16 @@ from ..over._smote import SMOTE
 __all__ = ["compose", "over_sampler_of"]
 
 
-def over_sampler_of(owner: Any, rng: np.random.Generator) -> Any:
+class _Composition(Protocol):
+    """What a composition (SMOTEENN, SMOTETomek) tells about its first step."""
+
+    smote: Sampler | None
+    sampling_strategy: SamplingStrategy
+    neighbors: Backend
+    n_jobs: int | None
+
+
+def over_sampler_of(owner: _Composition, rng: np.random.Generator) -> Any:
     """A clone of ``owner.smote``, or a SMOTE built from the owner's own parameters, seeded
     with one draw from the owner's generator."""
     if owner.smote is not None:
@@ -59,7 +68,9 @@ def _provenance(
     return np.asarray(indices), parents
 
 
-def compose(owner: str, first: Any, second: Any, X: ArrayLike, labels: np.ndarray) -> Resampled:
+def compose(
+    owner: str, first: Sampler, second: Sampler, X: ArrayLike, labels: np.ndarray
+) -> Resampled:
     """``second.fit_resample(*first.fit_resample(X, labels))``, traced back to the rows of X.
 
     The rows kept from X come first, in the order the second sampler gives them, then the

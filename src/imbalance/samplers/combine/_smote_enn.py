@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, Backend, RandomState, Sampler, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ..under._enn import EditedNearestNeighbours
@@ -117,8 +117,8 @@ class SMOTEENN(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        smote: Any = None,
-        enn: Any = None,
+        smote: Sampler | None = None,
+        enn: Sampler | None = None,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, Backend, Matrix, NeighborSpec, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...neighbors import n_neighbors_of
@@ -127,7 +127,7 @@ class ADASYN(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        n_neighbors: Any = 5,
+        n_neighbors: NeighborSpec = 5,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
@@ -170,7 +170,7 @@ class ADASYN(BaseSampler):
 
     def _grow(
         self,
-        F: Any,
+        F: Matrix,
         members: np.ndarray,
         per_row: np.ndarray,
         rng: np.random.Generator,

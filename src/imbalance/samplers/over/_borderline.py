@@ -13,7 +13,7 @@ from ..._param_validation import (
     Interval,
     Options,
 )
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, Backend, Matrix, NeighborSpec, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from .._features import Features, check_neighbors_spec, neighbours_estimator
@@ -151,8 +151,8 @@ class BorderlineSMOTE(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 5,
-        m_neighbors: Any = 10,
+        k_neighbors: NeighborSpec = 5,
+        m_neighbors: NeighborSpec = 10,
         kind: str = "borderline-1",
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
@@ -203,7 +203,7 @@ class BorderlineSMOTE(BaseSampler):
 
     def _danger(
         self,
-        F: Any,
+        F: Matrix,
         codes: np.ndarray,
         code: int,
         members: np.ndarray,
@@ -225,7 +225,7 @@ class BorderlineSMOTE(BaseSampler):
 
     def _from_danger(
         self,
-        F: Any,
+        F: Matrix,
         is_other: np.ndarray,
         members: np.ndarray,
         danger: np.ndarray,

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ... import _containers
+from ..._typing import ArrayLike
 from ...exceptions import InvalidParameterError
 
 __all__ = [
@@ -29,7 +30,7 @@ __all__ = [
 _MISSING = object()
 
 
-def detect_categorical(X: Any) -> list[int]:
+def detect_categorical(X: ArrayLike) -> list[int]:
     """Columns that hold categories: category/enum, string, boolean and object dtypes.
 
     In a numpy object array, a column is categorical unless every value is a real number.
@@ -53,7 +54,7 @@ def detect_categorical(X: Any) -> list[int]:
     return [j for j in range(arr.shape[1]) if not all(_is_number(v) for v in arr[:, j])]
 
 
-def _is_number(v: Any) -> bool:
+def _is_number(v: object) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
 
 
@@ -101,7 +102,7 @@ def resolve_categorical(X: Any, spec: Any, owner: str) -> list[int]:
     return sorted(set(out))
 
 
-def _key(v: Any) -> Any:
+def _key(v: object) -> Any:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is np.datetime64("NaT"):
         return _MISSING
     try:
@@ -111,7 +112,7 @@ def _key(v: Any) -> Any:
     return v
 
 
-def column_codes(X: Any, columns: list[int]) -> np.ndarray:
+def column_codes(X: ArrayLike, columns: list[int]) -> np.ndarray:
     """Integer codes of the values of ``columns`` (missing values are a category of their own)."""
     n = _containers.n_rows(X)
     out = np.empty((n, len(columns)), dtype=np.intp)

@@ -16,7 +16,16 @@ from ..._param_validation import (
     Interval,
     Options,
 )
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import (
+    ArrayLike,
+    Backend,
+    Estimator,
+    Label,
+    Matrix,
+    NeighborSpec,
+    RandomState,
+    SamplingStrategy,
+)
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, ResamplingError
@@ -155,10 +164,10 @@ class KMeansSMOTE(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 2,
-        kmeans_estimator: Any = None,
-        cluster_balance_threshold: Any = "auto",
-        density_exponent: Any = "auto",
+        k_neighbors: NeighborSpec = 2,
+        kmeans_estimator: int | Estimator | None = None,
+        cluster_balance_threshold: float | str = "auto",
+        density_exponent: float | str = "auto",
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
@@ -193,7 +202,7 @@ class KMeansSMOTE(BaseSampler):
         out, self.synthetic_steps_ = synthesis.result(len(target.codes))
         return out
 
-    def _cluster(self, F: Any, rng: np.random.Generator) -> np.ndarray:
+    def _cluster(self, F: Matrix, rng: np.random.Generator) -> np.ndarray:
         spec = self.kmeans_estimator
         if spec is None or isinstance(spec, numbers.Integral):
             n_clusters = 8 if spec is None else int(spec)
@@ -212,7 +221,7 @@ class KMeansSMOTE(BaseSampler):
         return np.asarray(estimator.fit_predict(F))
 
     def _qualifying(
-        self, F: Any, cls: Any, members: np.ndarray, n_samples: int
+        self, F: Matrix, cls: Label, members: np.ndarray, n_samples: int
     ) -> tuple[list[int], np.ndarray]:
         k = n_neighbors_of(self.k_neighbors)
         labels = self.labels_
@@ -242,7 +251,7 @@ class KMeansSMOTE(BaseSampler):
             return share
         return float(self.cluster_balance_threshold)
 
-    def _sparsity(self, rows: Any) -> float:
+    def _sparsity(self, rows: np.ndarray) -> float:
         exponent = self.density_exponent
         if exponent == "auto":
             n_features = rows.shape[1]
@@ -251,7 +260,7 @@ class KMeansSMOTE(BaseSampler):
 
     def _smote_in(
         self,
-        F: Any,
+        F: Matrix,
         rows: np.ndarray,
         n: int,
         rng: np.random.Generator,

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from ... import _containers
 from ..._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval
 from ..._strategy import resolve_shrinkage
-from ..._typing import ArrayLike, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, FloatArray, RandomState, SamplingStrategy, SparseMatrix
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError
@@ -105,7 +105,7 @@ class RandomOverSampler(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        shrinkage: Any = None,
+        shrinkage: float | Mapping[Any, float] | None = None,
     ) -> None:
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -182,9 +182,9 @@ def smoothed_bootstrap(
     return out, columns
 
 
-def _column_std(values: ArrayLike) -> np.ndarray:
+def _column_std(values: FloatArray | SparseMatrix) -> np.ndarray:
     """Population standard deviation of each column, ignoring NaN; sparse stays sparse."""
-    if sp.issparse(values):
+    if not isinstance(values, np.ndarray):  # sparse
         mean = np.asarray(values.mean(axis=0)).ravel()
         mean_sq = np.asarray(values.multiply(values).mean(axis=0)).ravel()
         return np.sqrt(np.maximum(mean_sq - mean**2, 0.0))

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, Backend, NeighborSpec, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from .._features import Features, check_neighbors_spec, neighbours_estimator
@@ -127,7 +127,7 @@ class SMOTE(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 5,
+        k_neighbors: NeighborSpec = 5,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from ... import _containers
-from ..._typing import Backend
+from ..._typing import Backend, Label, Matrix
 from ..._validation import EncodedTarget
 from ...base import Resampled
 from ...exceptions import InvalidDataError
@@ -55,7 +56,7 @@ def grown_classes(
             yield k, cls, target.members(k), extra
 
 
-def check_class_size(owner: str, param: str, spec: Any, cls: Any, size: int) -> int:
+def check_class_size(owner: str, param: str, spec: NeighborSpec, cls: Label, size: int) -> int:
     """Raise in the user's terms when a class is too small for its neighbours."""
     k = n_neighbors_of(spec)
     if size <= k:
@@ -72,14 +73,14 @@ def check_class_size(owner: str, param: str, spec: Any, cls: Any, size: int) -> 
 
 
 def search(
-    X_index: Any,
+    X_index: Matrix,
     spec: NeighborSpec,
     *,
     backend: Backend,
     n_jobs: int | None,
     rng: np.random.Generator,
     rows: np.ndarray | None = None,
-    queries: Any = None,
+    queries: Matrix | None = None,
 ) -> tuple[np.ndarray, str]:
     """Neighbours within ``X_index`` of its ``rows`` (self excluded) or of outside ``queries``,
     as many as ``spec`` asks (a count, or a user's estimator: see
@@ -104,7 +105,9 @@ def draw_pairs(
     return rows, nn[rows, flat % k]
 
 
-def interpolate(F: Any, base: np.ndarray, nb: np.ndarray, steps: np.ndarray, G: Any = None) -> Any:
+def interpolate(
+    F: Matrix, base: np.ndarray, nb: np.ndarray, steps: np.ndarray, G: Matrix | None = None
+) -> Any:
     """``F[base] + steps * (G[nb] - F[base])`` in chunks (``G`` defaults to ``F``)."""
     G = F if G is None else G
     if sp.issparse(F):
@@ -141,7 +144,7 @@ class Synthesis:
         base: np.ndarray,
         nb: np.ndarray,
         steps: np.ndarray,
-        F: Any,
+        F: Matrix,
         local_base: np.ndarray | None = None,
         local_nb: np.ndarray | None = None,
     ) -> None:
@@ -196,7 +199,7 @@ class Synthesis:
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def _cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+def _cat(parts: list[np.ndarray], dtype: npt.DTypeLike) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)
 
 
@@ -208,11 +211,11 @@ def _other_columns(X: Any, columns: list[int]) -> list[int]:
 
 
 def other_class_counts(
-    F: Any,
+    F: Matrix,
     codes: np.ndarray,
     code: int,
     rows: np.ndarray,
-    spec: Any,
+    spec: NeighborSpec,
     *,
     owner: str,
     param: str,

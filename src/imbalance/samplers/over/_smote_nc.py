@@ -11,7 +11,15 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ... import _containers
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import (
+    ArrayLike,
+    Backend,
+    Matrix,
+    NeighborSpec,
+    RandomState,
+    SamplingStrategy,
+    Transformer,
+)
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, InvalidParameterError
@@ -148,12 +156,12 @@ class SMOTENC(BaseSampler):
 
     def __init__(
         self,
-        categorical_features: Any = "auto",
+        categorical_features: ArrayLike | str = "auto",
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 5,
-        categorical_encoder: Any = None,
+        k_neighbors: NeighborSpec = 5,
+        categorical_encoder: Transformer | None = None,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
     ) -> None:
@@ -193,7 +201,7 @@ class SMOTENC(BaseSampler):
         out, self.synthetic_steps_ = synthesis.result(len(target.codes))
         return _with_votes(out, categorical, votes)
 
-    def _features(self, X: ArrayLike, categorical: list[int]) -> Features:
+    def _features(self, X: Any, categorical: list[int]) -> Features:
         self.categorical_features_ = np.asarray(categorical, dtype=np.intp)
         times = set(_containers.time_column_positions(X))
         n_features = _containers.shape_2d(X)[1]
@@ -246,7 +254,7 @@ class SMOTENC(BaseSampler):
         return onehot
 
 
-def _embed(F: Any, onehot: Any, members: np.ndarray, median_std: float) -> Any:
+def _embed(F: Matrix, onehot: Matrix, members: np.ndarray, median_std: float) -> Any:
     """Continuous columns and scaled one-hot categories of the rows ``members``."""
     if onehot is None:
         return F
@@ -257,10 +265,10 @@ def _embed(F: Any, onehot: Any, members: np.ndarray, median_std: float) -> Any:
     return np.hstack([F, part.toarray()])
 
 
-def _median_std(F: Any) -> float:
+def _median_std(F: Matrix) -> float:
     if F.shape[1] == 0:
         return 1.0
-    if sp.issparse(F):
+    if not isinstance(F, np.ndarray):  # sparse
         mean = np.asarray(F.mean(axis=0)).ravel()
         var = np.asarray(F.multiply(F).mean(axis=0)).ravel() - mean**2
         return float(np.median(np.sqrt(np.maximum(var, 0.0))))

@@ -10,7 +10,7 @@ from sklearn.preprocessing import OrdinalEncoder
 
 from ... import _containers
 from ..._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval
-from ..._typing import ArrayLike, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, NeighborSpec, RandomState, SamplingStrategy, Transformer
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidParameterError
@@ -133,11 +133,11 @@ class SMOTEN(BaseSampler):
 
     def __init__(
         self,
-        categorical_encoder: Any = None,
+        categorical_encoder: Transformer | None = None,
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 5,
+        k_neighbors: NeighborSpec = 5,
     ) -> None:
         self.categorical_encoder = categorical_encoder
         self.sampling_strategy = sampling_strategy

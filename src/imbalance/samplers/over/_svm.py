@@ -9,7 +9,16 @@ from sklearn.base import clone
 from sklearn.svm import SVC
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import (
+    ArrayLike,
+    Backend,
+    Estimator,
+    Label,
+    Matrix,
+    NeighborSpec,
+    RandomState,
+    SamplingStrategy,
+)
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, ResamplingError
@@ -143,9 +152,9 @@ class SVMSMOTE(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        k_neighbors: Any = 5,
-        m_neighbors: Any = 10,
-        svm_estimator: Any = None,
+        k_neighbors: NeighborSpec = 5,
+        m_neighbors: NeighborSpec = 10,
+        svm_estimator: Estimator | None = None,
         out_step: float = 0.5,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
@@ -189,10 +198,10 @@ class SVMSMOTE(BaseSampler):
 
     def _split(
         self,
-        F: Any,
+        F: Matrix,
         codes: np.ndarray,
         code: int,
-        cls: Any,
+        cls: Label,
         vectors: np.ndarray,
         rng: np.random.Generator,
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +234,7 @@ class SVMSMOTE(BaseSampler):
 
     def _grow(
         self,
-        F: Any,
+        F: Matrix,
         members: np.ndarray,
         danger: np.ndarray,
         safe: np.ndarray,

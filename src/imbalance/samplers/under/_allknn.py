@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..._typing import ArrayLike, Backend, SamplingStrategy
+from ..._typing import ArrayLike, Backend, NeighborSpec, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
 from ...neighbors import alive_neighbours
@@ -102,7 +102,7 @@ class AllKNN(CleaningSampler):
         self,
         *,
         sampling_strategy: SamplingStrategy = "auto",
-        n_neighbors: Any = 3,
+        n_neighbors: NeighborSpec = 3,
         kind_sel: str = "all",
         allow_minority: bool = False,
         neighbors: Backend = "auto",

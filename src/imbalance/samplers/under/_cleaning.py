@@ -21,6 +21,7 @@ import numpy as np
 
 from ..._param_validation import Options
 from ..._strategy import CLEANING_NAMES, check_cleaning_strategy_form, cleaned_classes
+from ..._typing import ArrayLike, NeighborSpec
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled
 from ...exceptions import InvalidDataError, InvalidParameterError
@@ -42,16 +43,19 @@ class Satisfies(Options):
     """A parameter constraint given by a test and its wording (forms the shared validation
     does not name, such as a list of classes or a cross-validation splitter)."""
 
-    def __init__(self, test: Callable[[Any], bool], wording: str) -> None:
+    test: Callable[[object], bool]
+    wording: str
+
+    def __init__(self, test: Callable[[object], bool], wording: str) -> None:
         super().__init__(())
         object.__setattr__(self, "test", test)
         object.__setattr__(self, "wording", wording)
 
-    def accepts(self, value: Any) -> bool:
-        return bool(self.test(value))  # type: ignore[attr-defined]
+    def accepts(self, value: object) -> bool:
+        return bool(self.test(value))
 
     def describe(self) -> str:
-        return str(self.wording)  # type: ignore[attr-defined]
+        return self.wording
 
 
 CLEANING_STRATEGY: list[Any] = [
@@ -108,12 +112,14 @@ class CleaningSampler(BaseSampler):
         self.sampling_strategy_ = dict.fromkeys(chosen, fewest)
         self.target_counts_ = dict(target.class_counts)  # until the rows are cleaned
 
-    def _fit_resample(self, X: Any, target: EncodedTarget, rng: np.random.Generator) -> Resampled:
+    def _fit_resample(
+        self, X: ArrayLike, target: EncodedTarget, rng: np.random.Generator
+    ) -> Resampled:
         cleaned = np.asarray(_codes(target, list(self.sampling_strategy_)), dtype=np.intp)
         return self._clean(X, target, np.sort(cleaned), rng)
 
     def _clean(
-        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+        self, X: ArrayLike, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         raise NotImplementedError
 
@@ -128,7 +134,7 @@ def _codes(target: EncodedTarget, chosen: list[Any]) -> list[int]:
     return [position[c] for c in chosen]
 
 
-def check_estimator_spec(owner: str, param: str, spec: Any) -> None:
+def check_estimator_spec(owner: str, param: str, spec: NeighborSpec) -> None:
     """An estimator given for neighbours must have ``kneighbors`` and ``n_neighbors >= 2``."""
     if isinstance(spec, numbers.Integral):
         return

@@ -11,7 +11,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from ... import _containers
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Options
-from ..._typing import ArrayLike, Backend, Estimator, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, Backend, Estimator, Matrix, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidParameterError, ResamplingError
@@ -150,7 +150,7 @@ class ClusterCentroids(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        estimator: Estimator = None,
+        estimator: Estimator | None = None,
         voting: str = "auto",
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
@@ -211,7 +211,7 @@ class ClusterCentroids(BaseSampler):
             columns=_containers.numeric_column_positions(X),
         )
 
-    def _cluster(self, F_class: Any, n_clusters: int, seed: int) -> Any:
+    def _cluster(self, F_class: Matrix, n_clusters: int, seed: int) -> Any:
         if self.estimator is None:
             model = default_clusterer(F_class.shape[0], n_clusters, seed)
         else:

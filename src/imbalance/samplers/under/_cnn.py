@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.neighbors import KNeighborsClassifier
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, Interval
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, Backend, Matrix, NeighborSpec, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
 from ...exceptions import InvalidParameterError
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-def rule_size(owner: str, spec: Any) -> int:
+def rule_size(owner: str, spec: NeighborSpec | None) -> int:
     """Neighbours of the k-NN rule from ``n_neighbors``: None, an int or an estimator."""
     if spec is None:
         return 1
@@ -42,7 +42,9 @@ def rule_size(owner: str, spec: Any) -> int:
     return int(spec)
 
 
-def rule_classifier(spec: Any, k: int, F: Any, rows: np.ndarray, labels: np.ndarray) -> Any:
+def rule_classifier(
+    spec: NeighborSpec | None, k: int, F: Matrix, rows: np.ndarray, labels: np.ndarray
+) -> Any:
     """The k-NN rule as a classifier fitted on ``rows`` (imbalanced-learn's ``estimators_``)."""
     est = clone(spec) if hasattr(spec, "get_params") else KNeighborsClassifier(n_neighbors=k)
     # scikit-learn's finiteness check sums X first: values near 1e308 overflow that sum (a
@@ -69,7 +71,7 @@ def predicts_class(in_class: np.ndarray, class_wins_ties: bool) -> np.ndarray:
 
 
 def condense(
-    F: Any,
+    F: Matrix,
     reference: np.ndarray,
     in_class: np.ndarray,
     candidates: np.ndarray,
@@ -137,7 +139,7 @@ def condense(
 
 
 def _insert(
-    F: Any, new: int, rows: np.ndarray, dist: np.ndarray, flags: np.ndarray, n_jobs: int | None
+    F: Matrix, new: int, rows: np.ndarray, dist: np.ndarray, flags: np.ndarray, n_jobs: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Put the new reference row (of the class, last in position) in the sorted neighbour
     lists. Also returns the rows whose new distance equals one of theirs: the square root may
@@ -253,7 +255,7 @@ class CondensedNearestNeighbour(CleaningSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        n_neighbors: Any = None,
+        n_neighbors: NeighborSpec | None = None,
         n_seeds_S: int = 1,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..._typing import Backend, SamplingStrategy
+from ..._typing import ArrayLike, Backend, NeighborSpec, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
 from ...neighbors import alive_neighbours
@@ -113,7 +113,7 @@ class EditedNearestNeighbours(CleaningSampler):
         self,
         *,
         sampling_strategy: SamplingStrategy = "auto",
-        n_neighbors: Any = 3,
+        n_neighbors: NeighborSpec = 3,
         kind_sel: str = "all",
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
@@ -125,7 +125,7 @@ class EditedNearestNeighbours(CleaningSampler):
         self.n_jobs = n_jobs
 
     def _clean(
-        self, X: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+        self, X: ArrayLike, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> Resampled:
         owner = type(self).__name__
         F, k, self.nn_ = enn_setup(owner, self.n_neighbors, self.n_jobs, X)

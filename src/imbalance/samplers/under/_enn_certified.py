@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning
 
-from ..._typing import Backend
+from ..._typing import Backend, Matrix
 from ...neighbors import Neighbours, neighbor_index, search
 
 __all__ = ["edited_out_certified"]
@@ -19,7 +18,7 @@ _BLOCK_ROWS = 2_000
 
 
 def edited_out_certified(
-    F: Any,
+    F: Matrix,
     codes: np.ndarray,
     cleaned: np.ndarray,
     k: int,
@@ -73,7 +72,7 @@ def edited_out_certified(
 
 
 def _block_bound(
-    F: Any, rows: np.ndarray, k: int, backend: Backend, n_jobs: int | None, seed: int
+    F: Matrix, rows: np.ndarray, k: int, backend: Backend, n_jobs: int | None, seed: int
 ) -> np.ndarray:
     """For each row, the distance to its ``k``-th nearest row of its block (``inf`` in a block
     too small): at least its distance to its ``k``-th nearest row of the whole class."""

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, Interval, Options
-from ..._typing import ArrayLike
+from ..._typing import ArrayLike, Label, NeighborSpec, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...neighbors import AliveNeighbours, n_neighbors_of
 from .._features import neighbours_estimator, numeric_features
@@ -42,7 +42,9 @@ ENN_CONSTRAINTS: dict[str, list[Any]] = {
 }
 
 
-def enn_setup(owner: str, spec: Any, n_jobs: int | None, X: ArrayLike) -> tuple[Any, int, Any]:
+def enn_setup(
+    owner: str, spec: NeighborSpec, n_jobs: int | None, X: ArrayLike
+) -> tuple[Any, int, Any]:
     """The checks every ENN sampler starts with: the numeric features, the neighbours asked,
     and imbalanced-learn's ``nn_`` for ``spec``."""
     check_estimator_spec(owner, "n_neighbors", spec)
@@ -76,20 +78,20 @@ def edited_out(
 
 
 def cleaned_codes(
-    owner: str, strategy: Any, target: EncodedTarget, counts: np.ndarray
+    owner: str, strategy: SamplingStrategy | list[Label], target: EncodedTarget, counts: np.ndarray
 ) -> np.ndarray:
     present = {c: int(n) for c, n in zip(target.classes, counts, strict=True) if n}
     chosen = set(cleaned_classes(owner, strategy, present))
     return np.array([k for k, c in enumerate(target.classes) if c in chosen], dtype=np.intp)
 
 
-def alive_rows_of(lists: AliveNeighbours, codes: np.ndarray, cleaned: Any) -> Any:
+def alive_rows_of(lists: AliveNeighbours, codes: np.ndarray, cleaned: np.ndarray) -> Any:
     return np.flatnonzero(lists.alive & np.isin(codes, cleaned))
 
 
 def repeat_rule(
     owner: str,
-    strategy: Any,
+    strategy: SamplingStrategy | list[Label],
     target: EncodedTarget,
     lists: AliveNeighbours,
     rounds: list[int],

@@ -11,7 +11,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from ..._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval
-from ..._typing import ArrayLike, Estimator, RandomState, SamplingStrategy
+from ..._typing import CV, ArrayLike, Estimator, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, InvalidParameterError
@@ -113,10 +113,10 @@ class InstanceHardnessThreshold(BaseSampler):
     def __init__(
         self,
         *,
-        estimator: Estimator = None,
+        estimator: Estimator | None = None,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        cv: Any = 5,
+        cv: CV = 5,
         n_jobs: int | None = None,
     ) -> None:
         self.estimator = estimator

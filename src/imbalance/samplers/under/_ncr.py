@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, Interval
-from ..._typing import ArrayLike, Backend, SamplingStrategy
+from ..._typing import ArrayLike, Backend, Matrix, NeighborSpec, Sampler, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
 from ...neighbors import n_neighbors_of, neighbor_index
@@ -125,8 +125,8 @@ class NeighbourhoodCleaningRule(CleaningSampler):
         self,
         *,
         sampling_strategy: SamplingStrategy = "auto",
-        edited_nearest_neighbours: Any = None,
-        n_neighbors: Any = 3,
+        edited_nearest_neighbours: Sampler | None = None,
+        n_neighbors: NeighborSpec = 3,
         threshold_cleaning: float = 0.5,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
@@ -173,7 +173,7 @@ class NeighbourhoodCleaningRule(CleaningSampler):
 
     def _around_misclassified(
         self,
-        F: Any,
+        F: Matrix,
         target: EncodedTarget,
         minority: int,
         k: int,

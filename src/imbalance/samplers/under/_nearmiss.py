@@ -8,7 +8,15 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, SAMPLING_STRATEGY_CONSTRAINT, Interval
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import (
+    ArrayLike,
+    Backend,
+    Label,
+    Matrix,
+    NeighborSpec,
+    RandomState,
+    SamplingStrategy,
+)
 from ..._validation import EncodedTarget
 from ...base import BaseSampler, Resampled, SamplerTags
 from ...exceptions import InvalidDataError, InvalidParameterError
@@ -123,8 +131,8 @@ class NearMiss(BaseSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         version: int = 1,
-        n_neighbors: Any = 3,
-        n_neighbors_ver3: Any = 3,
+        n_neighbors: NeighborSpec = 3,
+        n_neighbors_ver3: NeighborSpec = 3,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
         random_state: RandomState = None,
@@ -170,13 +178,13 @@ class NearMiss(BaseSampler):
 
     def _version3(
         self,
-        F: Any,
+        F: Matrix,
         rows: np.ndarray,
         min_rows: np.ndarray,
         to_min: _Distances,
         k: int,
         want: int,
-        cls: Any,
+        cls: Label,
         rng: np.random.Generator,
     ) -> np.ndarray:
         k3 = _count("n_neighbors_ver3", self.n_neighbors_ver3)
@@ -199,7 +207,12 @@ class _Distances:
     """Distances from query rows to their nearest rows of a fixed set (engine or estimator)."""
 
     def __init__(
-        self, F_set: Any, spec: Any, owner: NearMiss, rng: np.random.Generator, n_queries: int
+        self,
+        F_set: Matrix,
+        spec: NeighborSpec,
+        owner: NearMiss,
+        rng: np.random.Generator,
+        n_queries: int,
     ) -> None:
         self.index: Neighbours = neighbor_index(
             F_set,
@@ -210,12 +223,12 @@ class _Distances:
             random_state=rng,
         )
 
-    def query(self, Q: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def query(self, Q: Matrix, n: int) -> tuple[np.ndarray, np.ndarray]:
         dist, idx = self.index.kneighbors(Q, n, return_distance=True)
         return np.asarray(dist), np.asarray(idx)
 
 
-def _score(to_min: _Distances, Q: Any, k: int, depth: int) -> np.ndarray:
+def _score(to_min: _Distances, Q: Matrix, k: int, depth: int) -> np.ndarray:
     """Sum of the distances to the ``k`` farthest of each query's ``depth`` nearest rows."""
     step = max(1, BLOCK_CELLS // max(depth, 1))
     out = np.empty(Q.shape[0], dtype=np.float64)
@@ -225,7 +238,7 @@ def _score(to_min: _Distances, Q: Any, k: int, depth: int) -> np.ndarray:
     return out
 
 
-def _count(param: str, spec: Any) -> int:
+def _count(param: str, spec: NeighborSpec) -> int:
     if is_estimator(spec):
         n = spec.get_params().get("n_neighbors") if hasattr(spec, "get_params") else None
         if not isinstance(n, int | np.integer) or n < 1:
@@ -237,7 +250,7 @@ def _count(param: str, spec: Any) -> int:
     return int(spec)
 
 
-def _check_size(param: str, k: int, cls: Any, size: int, role: str) -> None:
+def _check_size(param: str, k: int, cls: Label, size: int, role: str) -> None:
     if size < k:
         raise InvalidDataError(
             f"NearMiss looks at the {param}={k} nearest rows of the {role} class {cls!r}, which "
@@ -245,6 +258,6 @@ def _check_size(param: str, k: int, cls: Any, size: int, role: str) -> None:
         )
 
 
-def _as_estimator(spec: Any) -> Any:
+def _as_estimator(spec: NeighborSpec) -> Any:
     """imbalanced-learn's ``nn_``: NearMiss counts no row itself, so ``k`` means ``k``."""
     return neighbours_estimator(spec if is_estimator(spec) else int(spec) - 1)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..._param_validation import NEIGHBORS_CONSTRAINTS, Interval
-from ..._typing import ArrayLike, Backend, RandomState, SamplingStrategy
+from ..._typing import ArrayLike, Backend, Matrix, NeighborSpec, RandomState, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
 from ...neighbors import neighbor_index, search
@@ -111,7 +111,7 @@ class OneSidedSelection(CleaningSampler):
         *,
         sampling_strategy: SamplingStrategy = "auto",
         random_state: RandomState = None,
-        n_neighbors: Any = None,
+        n_neighbors: NeighborSpec | None = None,
         n_seeds_S: int = 1,
         neighbors: Backend = "auto",
         n_jobs: int | None = None,
@@ -141,7 +141,7 @@ class OneSidedSelection(CleaningSampler):
         return Resampled(indices=np.flatnonzero(keep))
 
     def _select(
-        self, F: Any, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
+        self, F: Matrix, target: EncodedTarget, cleaned: np.ndarray, rng: np.random.Generator
     ) -> np.ndarray:
         """Step 1: each reduced class keeps its seeds and the rows the seeds misclassify."""
         k = rule_size("OneSidedSelection", self.n_neighbors)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..._param_validation import Interval
-from ..._typing import ArrayLike, Backend, SamplingStrategy
+from ..._typing import ArrayLike, Backend, NeighborSpec, SamplingStrategy
 from ..._validation import EncodedTarget
 from ...base import Resampled, SamplerTags
 from ...neighbors import alive_neighbours
@@ -104,7 +104,7 @@ class RepeatedEditedNearestNeighbours(CleaningSampler):
         self,
         *,
         sampling_strategy: SamplingStrategy = "auto",
-        n_neighbors: Any = 3,
+        n_neighbors: NeighborSpec = 3,
         max_iter: int = 100,
         kind_sel: str = "all",
         neighbors: Backend = "auto",
