@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from .._param_validation import Interval
 from .._typing import ArrayLike, RandomState, SamplingStrategy
 from ..base import Resampled, SamplerTags
-from ..neighbors import NeighborIndex, median_distances
+from ..neighbors import median_distances, neighbor_index
 from ..samplers._features import Features
 from ._base import (
     NEIGHBOR_PARAMS,
@@ -112,16 +112,17 @@ class _SyntheticRegression(RegressionSampler):
     ) -> None:
         raise NotImplementedError
 
-    def _neighbours(self, F: np.ndarray) -> tuple[np.ndarray, np.ndarray, NeighborIndex | None]:
-        """k nearest rows of the bump for each of its rows (fewer in a small bump)."""
+    def _neighbours(self, F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """k nearest rows of the bump for each of its rows (fewer in a small bump), from the
+        engine's entry (which owns the thread rule)."""
         k = min(self.get_params()["k_neighbors"], F.shape[0] - 1)
         if k < 1:  # a one-row bump: its only partner is itself (new rows repeat it)
-            return np.zeros((1, 1)), np.zeros((1, 1), dtype=np.intp), None
+            return np.zeros((1, 1)), np.zeros((1, 1), dtype=np.intp)
         params = self.get_params()
-        index = NeighborIndex(backend=params["neighbors"], n_jobs=params["n_jobs"]).fit(F)
+        index = neighbor_index(F, backend=params["neighbors"], n_jobs=params["n_jobs"])
         dist, nn = index.kneighbors(None, k, return_distance=True)
-        self.neighbors_backend_ = str(index.backend_)
-        return dist, nn, index
+        self.neighbors_backend_ = str(getattr(index, "backend_", "estimator"))
+        return dist, nn
 
 
 def _interpolate(
@@ -290,7 +291,7 @@ class SMOTER(_SyntheticRegression):
         rng: np.random.Generator,
         batch: _Batch,
     ) -> None:
-        _, nn, _ = self._neighbours(F)
+        _, nn = self._neighbours(F)
         nb = nn[base, rng.integers(0, nn.shape[1], size=base.size)]
         steps = rng.random(base.size)
         values, targets = _interpolate(F, y, base, nb, steps)
@@ -440,7 +441,7 @@ class SMOGN(_SyntheticRegression):
         rng: np.random.Generator,
         batch: _Batch,
     ) -> None:
-        dist, nn, _ = self._neighbours(F)
+        dist, nn = self._neighbours(F)
         max_d = self._half_median_distance(F, rng)
         col = rng.integers(0, nn.shape[1], size=base.size)
         nb = nn[base, col]
