@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -78,11 +79,15 @@ def test_points_outside_the_data_warn():
 def test_phi_lies_in_unit_interval(values, extreme, coef):
     y = np.asarray(values)
     try:
-        phi = relevance(y, extreme=extreme, coef=coef)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            phi = relevance(y, extreme=extreme, coef=coef)
     except ValueError as exc:  # a collapsed box plot is refused with a message
         assert "collapses" in str(exc) or "constant" in str(exc)
         return
     assert phi.shape == y.shape and np.all((phi >= 0) & (phi <= 1))
+    # a RelevanceWarning exactly when no value is relevant (no outlier in the chosen tails)
+    assert [w.category for w in caught] == ([] if phi.any() else [RelevanceWarning])
 
 
 @settings(max_examples=30, deadline=None)
@@ -90,7 +95,9 @@ def test_phi_lies_in_unit_interval(values, extreme, coef):
 def test_phi_interpolates_control_points(rels, seed):
     x = np.cumsum(np.random.default_rng(seed).uniform(0.1, 2.0, len(rels)))
     points = np.column_stack([x, rels, np.zeros(len(rels))])
-    np.testing.assert_allclose(relevance(x, control_points=points), rels, atol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RelevanceWarning)  # all-zero relevances warn
+        np.testing.assert_allclose(relevance(x, control_points=points), rels, atol=1e-12)
 
 
 def test_density_relevance_is_high_where_values_are_rare():

@@ -16,11 +16,12 @@ import numpy as np
 
 from .. import _containers
 from .._param_validation import Interval, Options
+from .._typing import ArrayLike, Target
 from .._validation import check_X_y
 from ..base import BaseSampler, Resampled, column_names
 from ..exceptions import InvalidDataError
 from ..neighbors import BACKENDS
-from ._relevance import RelevanceWarning, check_control_points, relevance
+from ._relevance import RelevanceWarning, check_control_points, relevance_values
 from ._target import (
     Bumps,
     RegressionTarget,
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-def _is_percentages(value: Any) -> bool:
+def _is_percentages(value: object) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
 
 
@@ -47,7 +48,7 @@ class _Percentages(Options):
     def __init__(self) -> None:
         super().__init__(())
 
-    def accepts(self, value: Any) -> bool:
+    def accepts(self, value: object) -> bool:
         return _is_percentages(value)
 
     def describe(self) -> str:
@@ -58,7 +59,7 @@ class _ControlPoints(Options):
     def __init__(self) -> None:
         super().__init__(())
 
-    def accepts(self, value: Any) -> bool:
+    def accepts(self, value: object) -> bool:
         return value is None or _is_percentages(value)
 
     def describe(self) -> str:
@@ -102,18 +103,19 @@ class RegressionSampler(BaseSampler):
 
     _bump_role: ClassVar[str] = "both"
 
-    def _check_data(self, X: Any, y: Any) -> tuple[Any, Any, int, Any]:
+    def _check_data(self, X: ArrayLike, y: Target) -> tuple[Any, Any, int, Any]:
         X, y, n_features, y_arr = check_X_y(X, y)
         owner = type(self).__name__
         values = as_float_target(y_arr, owner)
         if values.size and values.min() == values.max():
             raise InvalidDataError(
-                f"{owner} needs a target that varies; every value of y is {values[0]!r}, so "
-                "no value is rarer than another. Check the target column."
+                f"{owner} needs a target that varies; every value of y is "
+                f"{float(values[0])!r}, so no value is rarer than another. Check the target "
+                "column."
             )
         return X, y, n_features, RegressionTarget(values, np.asarray(y_arr).dtype)
 
-    def _record_input(self, X: Any, n_features: int, target: RegressionTarget) -> None:
+    def _record_input(self, X: ArrayLike, n_features: int, target: RegressionTarget) -> None:
         self.n_features_in_ = n_features
         names = column_names(X)
         if names is None:
@@ -125,12 +127,16 @@ class RegressionSampler(BaseSampler):
         params = self.get_params(deep=False)
         if params["control_points"] is not None:
             check_control_points(params["control_points"])
-        self.relevance_ = relevance(
+        # no rare region is reported once, by _fit_resample, with what the sampler does
+        self.relevance_, warning = relevance_values(
             target.y,
-            control_points=params["control_points"],
-            extreme=params["extreme"],
-            coef=params["coef"],
+            params["control_points"],
+            params["extreme"],
+            params["coef"],
+            warn_no_rare=False,
         )
+        if warning:
+            warnings.warn(warning, RelevanceWarning, stacklevel=4)
         bumps = find_bumps(target.y, self.relevance_, params["threshold"])
         self._bumps = bumps
         self.bump_bounds_ = bumps.bounds(target.y)
@@ -146,7 +152,7 @@ class RegressionSampler(BaseSampler):
         self.sampling_strategy_: dict[Any, Any] = dict(enumerate(perc.tolist()))
 
     def _fit_resample(
-        self, X: Any, target: RegressionTarget, rng: np.random.Generator
+        self, X: ArrayLike, target: RegressionTarget, rng: np.random.Generator
     ) -> RegressionResampled:
         bumps: Bumps = self._bumps
         if self._noop:
@@ -165,7 +171,7 @@ class RegressionSampler(BaseSampler):
 
     def _resample(
         self,
-        X: Any,
+        X: ArrayLike,
         target: RegressionTarget,
         bumps: Bumps,
         percentages: np.ndarray,
@@ -174,7 +180,7 @@ class RegressionSampler(BaseSampler):
         raise NotImplementedError
 
     def _assemble(
-        self, X: Any, y: Any, target: RegressionTarget, out: RegressionResampled
+        self, X: ArrayLike, y: Target, target: RegressionTarget, out: RegressionResampled
     ) -> tuple[Any, Any]:
         res = out.rows
         n_new = res.parents.shape[0]

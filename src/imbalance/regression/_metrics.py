@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
 
 import numpy as np
+import numpy.typing as npt
 
+from .._typing import Target
 from ..exceptions import InvalidDataError, InvalidParameterError
+from ._relevance import RelevanceWarning
 from ._relevance import relevance as relevance_of
 from ._target import as_float_target
-from ._weights import bin_codes
+from ._weights import bin_codes, check_varies
 
 __all__ = [
     "REGIONS",
@@ -23,9 +26,9 @@ __all__ = [
 REGIONS = ("many", "medium", "few")
 
 
-def _pair(y_true: Any, y_pred: Any, owner: str) -> tuple[np.ndarray, np.ndarray]:
-    t = as_float_target(y_true, owner)
-    p = as_float_target(y_pred, owner)
+def _pair(y_true: Target, y_pred: Target, owner: str) -> tuple[np.ndarray, np.ndarray]:
+    t = as_float_target(y_true, owner, name="y_true")
+    p = as_float_target(y_pred, owner, name="y_pred")
     if t.shape != p.shape:
         raise InvalidDataError(
             f"{owner}: y_true has {t.size} values and y_pred {p.size}; pass one prediction "
@@ -34,7 +37,9 @@ def _pair(y_true: Any, y_pred: Any, owner: str) -> tuple[np.ndarray, np.ndarray]
     return t, p
 
 
-def _phi(t: np.ndarray, relevance: Any, control_points: Any, owner: str) -> np.ndarray:
+def _phi(
+    t: np.ndarray, relevance: npt.ArrayLike | None, control_points: npt.ArrayLike | None, owner: str
+) -> np.ndarray:
     if relevance is None:
         return relevance_of(t, control_points=control_points)
     phi = np.asarray(relevance, dtype=np.float64).ravel()
@@ -46,7 +51,13 @@ def _phi(t: np.ndarray, relevance: Any, control_points: Any, owner: str) -> np.n
     return phi
 
 
-def sera(y_true: Any, y_pred: Any, *, relevance: Any = None, control_points: Any = None) -> float:
+def sera(
+    y_true: Target,
+    y_pred: Target,
+    *,
+    relevance: npt.ArrayLike | None = None,
+    control_points: npt.ArrayLike | None = None,
+) -> float:
     """Squared error-relevance area (Ribeiro & Moniz, 2020).
 
     ``SERA = integral over t in [0, 1] of SER_t``, where ``SER_t`` sums the squared errors of
@@ -81,11 +92,22 @@ def sera(y_true: Any, y_pred: Any, *, relevance: Any = None, control_points: Any
     """
     t, p = _pair(y_true, y_pred, "sera")
     phi = _phi(t, relevance, control_points, "sera")
+    if relevance is not None and t.size and not phi.any():
+        warnings.warn(
+            "sera: every true value has relevance 0, so SERA is 0 whatever the predictions. "
+            "Give a relevance that marks the values that matter.",
+            RelevanceWarning,
+            stacklevel=2,
+        )
     return float(np.sum(phi * (p - t) ** 2))
 
 
 def relevance_weighted_mse(
-    y_true: Any, y_pred: Any, *, relevance: Any = None, control_points: Any = None
+    y_true: Target,
+    y_pred: Target,
+    *,
+    relevance: npt.ArrayLike | None = None,
+    control_points: npt.ArrayLike | None = None,
 ) -> float:
     """Mean squared error weighted by the relevance of the true values.
 
@@ -101,7 +123,11 @@ def relevance_weighted_mse(
 
 
 def relevance_weighted_mae(
-    y_true: Any, y_pred: Any, *, relevance: Any = None, control_points: Any = None
+    y_true: Target,
+    y_pred: Target,
+    *,
+    relevance: npt.ArrayLike | None = None,
+    control_points: npt.ArrayLike | None = None,
 ) -> float:
     """Mean absolute error weighted by the relevance of the true values.
 
@@ -127,7 +153,7 @@ def _weighted_mean(errors: np.ndarray, phi: np.ndarray, owner: str) -> float:
 
 
 def shot_regions(
-    y_train: Any, y: Any, *, bins: Any = 100, many: int = 100, few: int = 20
+    y_train: Target, y: Target, *, bins: int | npt.ArrayLike = 100, many: int = 100, few: int = 20
 ) -> np.ndarray:
     """Region of each value of ``y``: ``"many"``, ``"medium"`` or ``"few"``-shot (Yang et al.).
 
@@ -147,6 +173,7 @@ def shot_regions(
         raise InvalidParameterError(f"shot_regions needs 0 <= few <= many; got {few=}, {many=}.")
     train = as_float_target(y_train, "shot_regions")
     if isinstance(bins, int | np.integer) and not isinstance(bins, bool):
+        check_varies(train, "shot_regions")
         edges = np.linspace(train.min(), train.max(), int(bins) + 1)
     else:
         edges = np.asarray(bins, dtype=np.float64)
@@ -158,11 +185,11 @@ def shot_regions(
 
 
 def region_errors(
-    y_true: Any,
-    y_pred: Any,
+    y_true: Target,
+    y_pred: Target,
     *,
-    y_train: Any,
-    bins: Any = 100,
+    y_train: Target,
+    bins: int | npt.ArrayLike = 100,
     many: int = 100,
     few: int = 20,
 ) -> dict[str, dict[str, float]]:

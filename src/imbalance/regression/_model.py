@@ -11,7 +11,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from .._containers import as_supported, n_rows
-from .._typing import RandomState
+from .._typing import ArrayLike, Estimator, RandomState, Sampler, Target
 from .._validation import check_sample_weight
 from ..base import is_sampler
 from ..exceptions import InvalidDataError, InvalidParameterError
@@ -67,11 +67,13 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     (3,)
     """
 
-    def __init__(self, sampler: Any, estimator: Any) -> None:
+    def __init__(self, sampler: Sampler, estimator: Estimator) -> None:
         self.sampler = sampler
         self.estimator = estimator
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> Any:
+    def fit(
+        self, X: ArrayLike, y: Target, sample_weight: ArrayLike | None = None, **fit_params: object
+    ) -> Any:
         """Resample ``(X, y)`` and fit the estimator on the result.
 
         Parameters
@@ -110,7 +112,7 @@ class ResampledRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 delattr(self, attr)
         return self
 
-    def predict(self, X: Any) -> Any:
+    def predict(self, X: ArrayLike) -> Any:
         """Predicted target of each row of X (rows are not resampled)."""
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict(X)
@@ -159,11 +161,15 @@ class BinnedStratifiedKFold:
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+    def get_n_splits(
+        self, X: ArrayLike | None = None, y: Target | None = None, groups: ArrayLike | None = None
+    ) -> int:
         """Number of folds."""
         return int(self.n_splits)
 
-    def split(self, X: Any, y: Any, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def split(
+        self, X: ArrayLike, y: Target, groups: ArrayLike | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Train and test positions of each fold."""
         if not (isinstance(self.n_bins, int) and self.n_bins >= 1):
             raise InvalidParameterError(

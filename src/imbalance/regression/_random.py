@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
-from .._typing import RandomState, SamplingStrategy
+from .._typing import ArrayLike, RandomState, SamplingStrategy
 from ..base import Resampled, SamplerTags
 from ._base import RELEVANCE_PARAMS, STRATEGY_PARAM, RegressionResampled, RegressionSampler
 from ._target import Bumps, RegressionTarget, new_rows
@@ -48,7 +49,7 @@ class _RandomRegression(RegressionSampler):
         *,
         sampling_strategy: SamplingStrategy = "balance",
         threshold: float = 0.5,
-        control_points: Any = None,
+        control_points: npt.ArrayLike | None = None,
         extreme: str = "both",
         coef: float = 1.5,
         random_state: RandomState = None,
@@ -62,7 +63,7 @@ class _RandomRegression(RegressionSampler):
 
     def _resample(
         self,
-        X: Any,
+        X: ArrayLike,
         target: RegressionTarget,
         bumps: Bumps,
         percentages: np.ndarray,

@@ -11,10 +11,12 @@ end of a tail without outliers.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
+from .._typing import Target
 from ..exceptions import InvalidDataError, InvalidParameterError
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "density_relevance",
     "kde_density",
     "relevance",
+    "relevance_values",
 ]
 
 Extreme = Literal["both", "high", "low"]
@@ -59,7 +62,7 @@ def box_plot_stats(
 
 
 def control_points(
-    y: Any,
+    y: Target,
     *,
     extreme: Extreme = "both",
     coef: float = 1.5,
@@ -123,17 +126,17 @@ def _auto_points(values: np.ndarray, extreme: str, coef: float, quartiles: Quart
         )
     if np.any(np.diff(points[:, 0]) <= 0):
         raise InvalidDataError(
-            f"The box plot of y collapses (median {med!r} equals a whisker), so automatic "
-            "control points cannot tell rare values from common ones. Pass control_points "
-            "yourself, e.g. [[value, relevance], ...] with increasing values."
+            f"The box plot of y collapses (median {float(med)!r} equals a whisker), so "
+            "automatic control points cannot tell rare values from common ones. Pass "
+            "control_points yourself, e.g. [[value, relevance], ...] with increasing values."
         )
     return points
 
 
 def relevance(
-    y: Any,
+    y: Target,
     *,
-    control_points: Any = None,
+    control_points: npt.ArrayLike | None = None,
     extreme: Extreme = "both",
     coef: float = 1.5,
     quartiles: Quartiles = "fivenum",
@@ -151,7 +154,8 @@ def relevance(
         box plot (see :func:`control_points`). Values of y below the first point take its
         relevance; above the last point, its relevance plus its slope times the distance,
         clipped to [0, 1]. A :class:`RelevanceWarning` says when no point lies within the
-        range of y (the relevance is then constant on the data).
+        range of y (the relevance is then constant on the data), and when every value gets
+        relevance 0 (no rare region: with automatic points, y has no box-plot outlier).
     extreme, coef, quartiles
         Automatic control points only: see :func:`control_points`.
 
@@ -178,24 +182,53 @@ def relevance(
     [0.0, 0.5, 1.0]
     """
     values = _finite_target(y, "relevance")
+    phi, warning = relevance_values(values, control_points, extreme, coef, quartiles)
+    if warning:
+        warnings.warn(warning, RelevanceWarning, stacklevel=2)
+    return phi
+
+
+def relevance_values(
+    values: np.ndarray,
+    control_points: npt.ArrayLike | None,
+    extreme: Extreme = "both",
+    coef: float = 1.5,
+    quartiles: Quartiles = "fivenum",
+    *,
+    warn_no_rare: bool = True,
+) -> tuple[np.ndarray, str]:
+    """phi of finite ``values`` and what to warn about ("" when nothing): control points
+    outside the range of y, or (``warn_no_rare``) no value with relevance above 0."""
     if control_points is None:
         points = _auto_points(values, extreme, coef, quartiles)
     else:
         points = check_control_points(control_points)
-        inside = (points[:, 0] >= values.min()) & (points[:, 0] <= values.max())
-        if values.size and not inside.any():
-            warnings.warn(
-                f"y spans [{values.min()!r}, {values.max()!r}] but no control point lies in "
-                f"that range (they cover [{points[0, 0]!r}, {points[-1, 0]!r}]): every value "
-                "takes the relevance of the nearest end point. Give control points within "
-                "the range of y.",
-                RelevanceWarning,
-                stacklevel=2,
-            )
-    return pchip(values, points)
+    phi = pchip(values, points)
+    if values.size == 0:
+        return phi, ""
+    lo, hi = float(values.min()), float(values.max())
+    inside = (points[:, 0] >= lo) & (points[:, 0] <= hi)
+    if control_points is not None and not inside.any():
+        return phi, (
+            f"y spans [{lo!r}, {hi!r}] but no control point lies in that range (they cover "
+            f"[{float(points[0, 0])!r}, {float(points[-1, 0])!r}]): every value takes the "
+            "relevance of the nearest end point. Give control points within the range of y."
+        )
+    if warn_no_rare and not phi.any():
+        why = (
+            f"no value of y lies beyond the box-plot whiskers (coef={coef!r}, extreme={extreme!r})"
+            if control_points is None
+            else "the control points give relevance 0 over the whole range of y"
+        )
+        return phi, (
+            f"Every value of y has relevance 0: {why}, so there is no rare region (SERA is 0 "
+            "and the samplers leave the data unchanged). Pass control_points that mark the "
+            "values that matter (e.g. [[median, 0], [high quantile, 1]]), or a smaller coef."
+        )
+    return phi, ""
 
 
-def check_control_points(points: Any) -> np.ndarray:
+def check_control_points(points: npt.ArrayLike) -> np.ndarray:
     """User control points as ``(value, relevance, slope)`` rows, checked in the user's terms."""
     try:
         arr = np.asarray(points, dtype=np.float64)
@@ -278,7 +311,7 @@ def _monotone_slopes(m: np.ndarray, delta: np.ndarray) -> np.ndarray:
     return m
 
 
-def kde_density(y: Any, *, bandwidth: float | None = None, grid: int = 4096) -> np.ndarray:
+def kde_density(y: Target, *, bandwidth: float | None = None, grid: int = 4096) -> np.ndarray:
     """Gaussian kernel density of ``y`` at each of its values, from a binned estimate.
 
     The values are linearly binned on ``grid`` points spanning y padded by three bandwidths,
@@ -308,7 +341,9 @@ def kde_density(y: Any, *, bandwidth: float | None = None, grid: int = 4096) -> 
     return np.maximum(np.interp(values, edges, density), 0.0)
 
 
-def density_relevance(y: Any, *, alpha: float = 1.0, bandwidth: float | None = None) -> np.ndarray:
+def density_relevance(
+    y: Target, *, alpha: float = 1.0, bandwidth: float | None = None
+) -> np.ndarray:
     """Relevance from the rarity of each value: ``clip(1 - alpha * p(y), 0, 1)``.
 
     ``p`` is the kernel density of y scaled to [0, 1] (DenseWeight's normalised density,
@@ -329,7 +364,7 @@ def density_relevance(y: Any, *, alpha: float = 1.0, bandwidth: float | None = N
     return np.clip(1.0 - alpha * normalised_density(y, bandwidth), 0.0, 1.0)
 
 
-def normalised_density(y: Any, bandwidth: float | None = None) -> np.ndarray:
+def normalised_density(y: Target, bandwidth: float | None = None) -> np.ndarray:
     """Kernel density of y at its values, min-max scaled to [0, 1]."""
     dens = kde_density(y, bandwidth=bandwidth)
     span = dens.max() - dens.min()
@@ -349,7 +384,7 @@ def _silverman(values: np.ndarray) -> float:
     return 0.9 * spread * values.size ** (-0.2)
 
 
-def _finite_target(y: Any, owner: str) -> np.ndarray:
+def _finite_target(y: Target, owner: str) -> np.ndarray:
     """y as a 1-D float64 array, finite, with a message in the user's terms otherwise."""
     from ._target import as_float_target
 

@@ -14,6 +14,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from .. import _containers
+from .._typing import SamplingStrategy, Target
 from ..exceptions import DataTypeError, InvalidDataError, InvalidParameterError
 
 __all__ = [
@@ -27,8 +28,9 @@ __all__ = [
 ]
 
 
-def as_float_target(y: Any, owner: str) -> np.ndarray:
-    """``y`` as a 1-D float64 array of finite numbers, or an error in the user's terms."""
+def as_float_target(y: Target, owner: str, *, name: str = "y") -> np.ndarray:
+    """``y`` as a 1-D float64 array of finite numbers, or an error in the user's terms
+    (``name``: what the caller calls it, ``y``, ``y_true`` or ``y_pred``)."""
     arr = y if isinstance(y, np.ndarray) else _containers.target_to_numpy(y)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
@@ -51,10 +53,14 @@ def as_float_target(y: Any, owner: str) -> np.ndarray:
     bad = ~np.isfinite(values)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
+        fix = (
+            "Check the model's predictions."
+            if name == "y_pred"
+            else "Drop those rows or impute the target before resampling."
+        )
         raise InvalidDataError(
-            f"{owner} needs a finite target; y holds {int(bad.sum())} missing or infinite "
-            f"value(s) (first at row {first}: {values[first]!r}). Drop those rows or impute "
-            "the target before resampling."
+            f"{owner} needs a finite target; {name} holds {int(bad.sum())} missing or "
+            f"infinite value(s) (first at row {first}: {float(values[first])!r}). {fix}"
         )
     return values
 
@@ -92,7 +98,9 @@ def find_bumps(y: np.ndarray, phi: np.ndarray, threshold: float) -> Bumps:
     return Bumps(members, rare_sorted[starts])
 
 
-def bump_percentages(owner: str, strategy: Any, bumps: Bumps, role: str) -> np.ndarray:
+def bump_percentages(
+    owner: str, strategy: SamplingStrategy | Sequence[float], bumps: Bumps, role: str
+) -> np.ndarray:
     """The sampling percentage of every bump (1 = unchanged), UBL's ``C.perc``.
 
     ``role`` is ``"both"`` (SMOTER, SMOGN, GaussianNoise: every bump moves towards the mean
@@ -133,7 +141,7 @@ def _named_percentages(strategy: str, sizes: np.ndarray, rare: np.ndarray, role:
     return perc
 
 
-def _check_percentages(owner: str, strategy: Any, expected: int, role: str) -> np.ndarray:
+def _check_percentages(owner: str, strategy: object, expected: int, role: str) -> np.ndarray:
     which = {"under": "common bump", "over": "rare bump", "both": "bump"}[role]
     if not isinstance(strategy, Sequence | np.ndarray):
         raise InvalidParameterError(

@@ -6,21 +6,29 @@ Each function returns one weight per row, scaled to mean 1, ready for scikit-lea
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
-from ..exceptions import InvalidParameterError
+from .._typing import Target
+from ..exceptions import InvalidDataError, InvalidParameterError
 from ._relevance import normalised_density
 from ._target import as_float_target
 
-__all__ = ["bin_codes", "density_weights", "inverse_frequency_weights", "lds_weights"]
+__all__ = [
+    "bin_codes",
+    "check_varies",
+    "density_weights",
+    "inverse_frequency_weights",
+    "lds_weights",
+]
 
 Kernel = Literal["gaussian", "triangular", "laplace"]
 
 
 def density_weights(
-    y: Any, *, alpha: float = 1.0, eps: float = 1e-6, bandwidth: float | None = None
+    y: Target, *, alpha: float = 1.0, eps: float = 1e-6, bandwidth: float | None = None
 ) -> np.ndarray:
     """DenseWeight (Steininger et al., 2021): ``max(1 - alpha * p(y), eps)``, scaled to mean 1.
 
@@ -65,13 +73,16 @@ def density_weights(
     return w / w.mean()
 
 
-def bin_codes(y: Any, bins: Any = 100, *, owner: str = "bin_codes") -> tuple[np.ndarray, int]:
+def bin_codes(
+    y: Target, bins: int | npt.ArrayLike = 100, *, owner: str = "bin_codes"
+) -> tuple[np.ndarray, int]:
     """Bin of each value (equal-width bins over the range of y, or the given edges) and the
     number of bins; values beyond given edges fall in the first or last bin."""
     values = as_float_target(y, owner)
     if isinstance(bins, int | np.integer) and not isinstance(bins, bool):
         if bins < 1:
             raise InvalidParameterError(f"bins of {owner} must be >= 1; got {bins!r}.")
+        check_varies(values, owner)
         edges = np.linspace(values.min(), values.max(), int(bins) + 1)
     else:
         edges = np.asarray(bins, dtype=np.float64).ravel()
@@ -83,6 +94,16 @@ def bin_codes(y: Any, bins: Any = 100, *, owner: str = "bin_codes") -> tuple[np.
     n_bins = edges.size - 1
     codes = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, n_bins - 1)
     return codes.astype(np.intp), n_bins
+
+
+def check_varies(values: np.ndarray, owner: str) -> None:
+    """Refuse a constant target: its range cannot be cut into bins, nothing is rarer."""
+    if values.size and values.min() == values.max():
+        raise InvalidDataError(
+            f"{owner} needs a target that varies; every value of y is {float(values[0])!r}, "
+            "so no value is rarer than another and there are no bins to weigh. Check the "
+            "target column (equal weights are sample_weight=None)."
+        )
 
 
 def _kernel_window(kernel: str, ks: int, sigma: float) -> np.ndarray:
@@ -109,9 +130,9 @@ def _kernel_window(kernel: str, ks: int, sigma: float) -> np.ndarray:
 
 
 def lds_weights(
-    y: Any,
+    y: Target,
     *,
-    bins: Any = 100,
+    bins: int | npt.ArrayLike = 100,
     kernel: Kernel = "gaussian",
     ks: int = 5,
     sigma: float = 2.0,
@@ -176,7 +197,7 @@ def lds_weights(
     return w / w.mean()
 
 
-def inverse_frequency_weights(y: Any, *, bins: Any = 10) -> np.ndarray:
+def inverse_frequency_weights(y: Target, *, bins: int | npt.ArrayLike = 10) -> np.ndarray:
     """Inverse of the number of rows in each row's bin, scaled to mean 1.
 
     Examples

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .._param_validation import Interval
-from .._typing import RandomState
+from .._typing import ArrayLike, RandomState
 from ..base import Resampled, SamplerTags
 from ._base import RELEVANCE_PARAMS, RegressionResampled, RegressionSampler
 from ._target import Bumps, RegressionTarget
@@ -121,7 +122,7 @@ class WERCS(RegressionSampler):
         over: float = 0.5,
         under: float = 0.5,
         threshold: float = 0.5,
-        control_points: Any = None,
+        control_points: npt.ArrayLike | None = None,
         extreme: str = "both",
         coef: float = 1.5,
         random_state: RandomState = None,
@@ -136,7 +137,7 @@ class WERCS(RegressionSampler):
 
     def _resample(
         self,
-        X: Any,
+        X: ArrayLike,
         target: RegressionTarget,
         bumps: Bumps,
         percentages: np.ndarray,

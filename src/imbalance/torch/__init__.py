@@ -15,10 +15,18 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
         'imbalance.torch requires PyTorch; install it with pip install "imbalance[torch]"'
     ) from exc
 
-from . import _losses, _losses_counts, _samplers
+from . import _losses, _losses_counts, _losses_regression, _samplers
 from . import functional as functional  # imbalance.torch.functional, as in torch.nn
+from ._fds import FeatureDistributionSmoothing
 from ._losses import *  # noqa: F403
 from ._losses_counts import *  # noqa: F403
+from ._losses_regression import *  # noqa: F403
 from ._samplers import *  # noqa: F403
 
-__all__ = [*_losses.__all__, *_losses_counts.__all__, *_samplers.__all__]
+__all__ = [
+    *_losses.__all__,
+    *_losses_counts.__all__,
+    *_losses_regression.__all__,
+    "FeatureDistributionSmoothing",
+    *_samplers.__all__,
+]

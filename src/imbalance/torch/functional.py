@@ -41,7 +41,15 @@ Function                            Loss
 :func:`balanced_softmax_loss`       cross-entropy of ``z + log(counts)``
 :func:`adjust_logits`               post-hoc logit adjustment of a trained model's scores
 :func:`ldam_margins`                the LDAM margin of each class
+:func:`weighted_mse_loss`           regression: squared error with per-row weights (e.g. LDS)
+:func:`weighted_l1_loss`            regression: absolute error with per-row weights
+:func:`focal_regression_loss`       regression: focal-R (focal-L1 / focal-MSE)
+:func:`balanced_mse_loss`           regression: Balanced MSE (BMC, GAI, BNI)
 ==================================  ===========================================================
+
+The regression losses take predictions and continuous targets of one shape (``(N,)`` against
+``(N, 1)`` is accepted; other shape differences are refused rather than broadcast) and refuse
+NaN or infinite targets on CPU tensors.
 
 The focal and asymmetric losses take a fused path: one pass computes the loss and its gradient,
 and only the gradient is kept for the backward pass (first-order gradients only). Large inputs are
@@ -55,17 +63,23 @@ from __future__ import annotations
 
 from ._loss_asymmetric import asymmetric_loss
 from ._loss_balanced import class_balanced_loss, ldam_loss, ldam_margins
+from ._loss_balanced_mse import balanced_mse_loss
 from ._loss_focal import sigmoid_focal_loss, softmax_focal_loss
 from ._loss_prior import adjust_logits, balanced_softmax_loss, logit_adjusted_loss
+from ._loss_regression import focal_regression_loss, weighted_l1_loss, weighted_mse_loss
 
 __all__ = [
     "adjust_logits",
     "asymmetric_loss",
+    "balanced_mse_loss",
     "balanced_softmax_loss",
     "class_balanced_loss",
+    "focal_regression_loss",
     "ldam_loss",
     "ldam_margins",
     "logit_adjusted_loss",
     "sigmoid_focal_loss",
     "softmax_focal_loss",
+    "weighted_l1_loss",
+    "weighted_mse_loss",
 ]
