@@ -124,7 +124,10 @@ def test_docstring_documents_every_fitted_attribute(sampler):
     doc = type(s).__doc__ or ""
     missing = [a for a in fitted if f"{a} :" not in doc]
     assert not missing, f"{type(s).__name__} does not document {missing}"
-    for section in ("Parameters", "Attributes", "See Also", "References", "Examples"):
+    sections = ["Attributes", "See Also", "References", "Examples"]
+    if type(s)().get_params():  # numpydoc has no Parameters section for a class without any
+        sections.append("Parameters")
+    for section in sections:
         assert section in doc, section
 
 
