@@ -80,7 +80,7 @@ def test_compare_without_data_runs_on_bundled_data_and_says_so(tmp_path, capsys)
     assert "bundled data set car_vgood" in " ".join(out.split())
 
 
-@pytest.mark.parametrize("model", ["hgb", "forest"])
+@pytest.mark.parametrize("model", ["hgb", "rf"])
 def test_other_models_handle_categories_and_missing_values(messy_csv, tmp_path, capsys, model):
     code, _, err = _run(
         [
@@ -100,7 +100,7 @@ def test_other_models_handle_categories_and_missing_values(messy_csv, tmp_path, 
         capsys,
     )
     assert code == 0, err
-    assert {"hgb": "HistGradientBoosting", "forest": "RandomForest"}[model] in (
+    assert {"hgb": "HistGradientBoosting", "rf": "RandomForest"}[model] in (
         tmp_path / "r.html"
     ).read_text()
 

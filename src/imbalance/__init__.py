@@ -13,6 +13,7 @@ from ._version import __version__
 
 _SUBMODULES = frozenset(
     {
+        "auto",
         "base",
         "batches",
         "calibration",

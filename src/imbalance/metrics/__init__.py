@@ -3,7 +3,9 @@
 Sensitivity (recall of a class), specificity (recall of everything else), their geometric mean
 (G-mean), the index balanced accuracy (a value or a decorator for any label metric), the
 macro-averaged mean absolute error for ordinal targets, an imbalanced classification report,
-ready-made scorers, and the value difference metric between rows of categorical codes.
+ready-made scorers, the value difference metric between rows of categorical codes, and binary
+metrics (MCC, F-beta, balanced accuracy, G-mean, the cost of a cost matrix) at every decision
+threshold at once (:func:`metric_at_thresholds`: one sort and cumulative counts).
 Average precision, balanced accuracy, MCC, the Brier score and ROC-AUC are scikit-learn's: use
 ``sklearn.metrics`` for them.
 
@@ -35,14 +37,24 @@ from ._classification import (
 )
 from ._pairwise import ValueDifferenceMetric
 from ._report import classification_report_imbalanced
+from ._thresholds import (
+    THRESHOLD_METRICS,
+    confusion_at_thresholds,
+    metric_at_thresholds,
+    metric_from_counts,
+)
 
 __all__ = [
+    "THRESHOLD_METRICS",
     "ValueDifferenceMetric",
     "classification_report_imbalanced",
+    "confusion_at_thresholds",
     "geometric_mean_score",
     "index_balanced_accuracy",
     "macro_averaged_mean_absolute_error",
     "make_index_balanced_accuracy",
+    "metric_at_thresholds",
+    "metric_from_counts",
     "scorers",
     "sensitivity_score",
     "sensitivity_specificity_support",

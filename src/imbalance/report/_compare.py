@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import clone
-from sklearn.calibration import calibration_curve
 from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import StratifiedKFold
 
 from .. import _containers
 from .._typing import ArrayLike, Estimator, Label, Target
 from .._validation import encode_target
+from ..auto._candidates import (
+    SAMPLER_NAMES,
+    Strategy,
+    adapt_neighbours,
+    parse_strategies,
+    with_sampler,
+)
+from ..auto._fold_fits import FoldOutput
 from ..exceptions import InvalidDataError, InvalidParameterError
-from ._metrics import METRICS, compute_metrics, threshold_scorer
+from ._curves import calibration_bins, confusion_counts
+from ._engine import apply_after, run_fits, tuned_column, tuned_threshold
+from ._metrics import METRICS, compute_metrics
 from ._models import categorical_columns, make_model
-from ._result import ComparisonResult, recommend
-from ._strategies import SAMPLER_NAMES, Strategy, build_estimator, parse_strategies
+from ._recommend import recommend_with_estimator
+from ._result import ComparisonResult
 
 __all__ = ["DEFAULT_STRATEGIES", "compare_strategies", "default_strategies"]
+
+# the metric a "+threshold" strategy tunes for each ranking metric (threshold-free ones and
+# balanced accuracy: balanced accuracy)
+_TUNED_METRIC = {"g_mean": "g_mean", "f1": "f1", "mcc": "mcc"}
 
 DEFAULT_STRATEGIES = (
     "none",
@@ -52,7 +62,7 @@ def compare_strategies(
     y: Target,
     *,
     strategies: Sequence[Any] | dict[str, Any] | None = None,
-    estimator: Estimator = None,
+    estimator: Estimator | None = None,
     cv: int = 5,
     scoring: str = "balanced_accuracy",
     n_jobs: int | None = None,
@@ -83,13 +93,15 @@ def compare_strategies(
         The metric strategies are ranked by, one of ``METRICS``; tuned thresholds optimise it
         when it depends on the threshold (balanced accuracy otherwise).
     n_jobs : int, default=None
-        Folds run in parallel with joblib.
+        Fits (strategy x fold, and the inner folds of tuned thresholds) run in parallel with
+        joblib; each fit uses one thread. Strategies that share a model (``rus`` and
+        ``rus+prior``, ``none`` and ``none+threshold``) share its fits.
     random_state : int or None, default=0
         Seeds the folds, the samplers and the model.
     dataset_name : str, default="data"
         Shown in reports.
     progress : callable, default=None
-        Called as ``progress(done, total, label)`` after each fitted fold.
+        Called as ``progress(done, total, label)`` after each fit.
 
     Returns
     -------
@@ -127,19 +139,14 @@ def compare_strategies(
             np.zeros(n_samples), y_arr
         )
     )
-    scorer = threshold_scorer(scoring, positive)
-    tasks = [
-        (
-            s,
-            k,
-            build_estimator(
-                s, model, scoring=scorer, n_classes=len(classes), random_state=random_state
-            ),
-        )
-        for s in parsed
-        for k in range(len(folds))
-    ]
-    records, oof = _run(tasks, X, y_arr, folds, classes, positive, n_jobs, progress)
+    _check_thresholds(parsed, len(classes))
+    parsed, notes = _adapt_to_folds(parsed, y_arr, folds)
+    groups: dict[str, Strategy] = {}
+    for s in parsed:
+        groups.setdefault(s.fit_key, s)
+    tuned = {s.fit_key for s in parsed if s.after == "threshold"}
+    outer, inner = run_fits(groups, tuned, model, X, y_arr, folds, random_state, n_jobs, progress)
+    records, oof = _assemble(parsed, outer, inner, y_arr, folds, classes, positive, scoring)
     result = ComparisonResult(
         dataset=_describe(dataset_name, target, n_features, positive),
         metric=scoring,
@@ -147,9 +154,84 @@ def compare_strategies(
         folds=records,
         curves={s.name: _curves(y_arr, oof[s.name], classes, positive) for s in parsed},
         settings={"model": _describe_model(model), "cv": cv, "random_state": random_state},
+        notes=notes,
     )
-    result.recommendation = recommend(result)
+    result.recommendation = recommend_with_estimator(
+        result, parsed, outer, y_arr, classes, positive
+    )
     return result
+
+
+def _check_thresholds(parsed: list[Strategy], n_classes: int) -> None:
+    for s in parsed:
+        if s.after == "threshold" and n_classes != 2:
+            raise InvalidParameterError(
+                f"strategy {s.name!r}: threshold tuning needs two classes, y has {n_classes}."
+            )
+
+
+def _adapt_to_folds(
+    parsed: list[Strategy], y: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[list[Strategy], list[str]]:
+    """SMOTE-family samplers with neighbour counts that the smallest training folds allow
+    (inner tuning folds included); a strategy is left out only when no count would do."""
+    notes: list[str] = []
+    smallest = min(int(np.min(np.unique(y[train], return_counts=True)[1])) for train, _ in folds)
+    inner = (smallest * 2) // 3  # the training part of three inner folds
+    out = []
+    for s in parsed:
+        if s.base != "sampler":
+            out.append(s)
+            continue
+        rows = inner if s.after == "threshold" else smallest
+        sampler, note = adapt_neighbours(s.sampler, rows)
+        if note is not None:
+            notes.append(f"{s.name}: {note}")
+        if sampler is not None:
+            out.append(with_sampler(s, sampler))
+    if not out:
+        raise InvalidDataError("no strategy is left to compare: " + " ".join(notes))
+    return out, notes
+
+
+def _assemble(
+    parsed: list[Strategy],
+    outer: dict[tuple[str, int], FoldOutput],
+    inner: dict[tuple[str, int, int], FoldOutput],
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    classes: np.ndarray,
+    positive: Label,
+    scoring: str,
+) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+    metric = _TUNED_METRIC.get(scoring, "balanced_accuracy")
+    column = tuned_column(metric, positive, classes)
+    records: list[dict[str, Any]] = []
+    oof = {s.name: np.full((len(y), len(classes)), np.nan) for s in parsed}
+    for s in parsed:
+        for k in range(len(folds)):
+            out = outer[(s.fit_key, k)]
+            seconds = out.fit_seconds
+            threshold = None
+            if s.after == "threshold":
+                tuning = [v for (key, f, _), v in inner.items() if key == s.fit_key and f == k]
+                threshold = tuned_threshold(metric, column, classes, y, tuning)
+                seconds += sum(t.fit_seconds + t.predict_seconds for t in tuning)
+            proba, pred, used = apply_after(s, out, threshold, column)
+            y_val = y[out.val]
+            records.append(
+                {
+                    "strategy": s.name,
+                    "fold": k,
+                    **compute_metrics(y_val, proba, pred, classes, positive),
+                    "threshold": used,
+                    "fit_seconds": seconds,
+                    "predict_seconds": out.predict_seconds,
+                    "confusion": confusion_counts(y_val, pred, classes),
+                }
+            )
+            oof[s.name][out.val] = proba
+    return records, oof
 
 
 def _check_X(X: ArrayLike) -> tuple[Any, int, int]:
@@ -176,60 +258,6 @@ def _check_folds(counts: dict[Any, int], cv: int) -> None:
         )
 
 
-def _run(
-    tasks: list[tuple[Strategy, int, Any]],
-    X: ArrayLike,
-    y: np.ndarray,
-    folds: list[tuple[np.ndarray, np.ndarray]],
-    classes: np.ndarray,
-    positive: Label,
-    n_jobs: int | None,
-    progress: Callable[[int, int, str], None] | None,
-) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
-    jobs = (delayed(_fit_fold)(s, k, est, X, y, folds[k], classes, positive) for s, k, est in tasks)
-    outputs = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(jobs)
-    records, oof = [], {s.name: np.full((len(y), len(classes)), np.nan) for s, _, _ in tasks}
-    for done, (record, val_idx, proba) in enumerate(outputs, start=1):
-        records.append(record)
-        oof[record["strategy"]][val_idx] = proba
-        if progress is not None:
-            progress(done, len(tasks), f"{record['strategy']} fold {record['fold'] + 1}")
-    order = {s.name: i for i, (s, _, _) in enumerate(tasks)}
-    records.sort(key=lambda r: (order[r["strategy"]], r["fold"]))
-    return records, oof
-
-
-def _fit_fold(
-    strategy: Strategy,
-    fold: int,
-    estimator: Estimator,
-    X: ArrayLike,
-    y: np.ndarray,
-    split: tuple[np.ndarray, np.ndarray],
-    classes: np.ndarray,
-    positive: Label,
-) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-    train, val = split
-    est = clone(estimator)
-    start = time.perf_counter()
-    est.fit(_containers.take_rows(X, train), y[train])  # resampling happens here, on train only
-    fit_seconds = time.perf_counter() - start
-    X_val = _containers.take_rows(X, val)
-    start = time.perf_counter()
-    proba = np.asarray(est.predict_proba(X_val), dtype=np.float64)
-    pred = np.asarray(est.predict(X_val))
-    predict_seconds = time.perf_counter() - start
-    record = {
-        "strategy": strategy.name,
-        "fold": fold,
-        **compute_metrics(y[val], proba, pred, classes, positive),
-        "threshold": float(getattr(est, "best_threshold_", 0.5)),
-        "fit_seconds": fit_seconds,
-        "predict_seconds": predict_seconds,
-    }
-    return record, val, proba
-
-
 def _curves(
     y: np.ndarray, proba: np.ndarray, classes: np.ndarray, positive: Label
 ) -> dict[str, dict[str, list[float]]]:
@@ -237,10 +265,9 @@ def _curves(
     y_pos, p_pos = (y == positive).astype(int), proba[:, k]
     precision, recall, _ = precision_recall_curve(y_pos, p_pos)
     keep = np.unique(np.linspace(0, len(precision) - 1, min(len(precision), 200)).astype(int))
-    prob_true, prob_pred = calibration_curve(y_pos, p_pos, n_bins=10, strategy="quantile")
     return {
         "pr": {"precision": precision[keep].tolist(), "recall": recall[keep].tolist()},
-        "calibration": {"prob_pred": prob_pred.tolist(), "prob_true": prob_true.tolist()},
+        "calibration": calibration_bins(y_pos, p_pos),
     }
 
 

@@ -1,0 +1,124 @@
+"""The candidates' out-of-fold probabilities, fold after fold, with successive halving.
+
+Every candidate is fitted on the first fold; only the plain model (the reference the others
+must not make worse) and the most promising other candidate go on to the remaining folds.
+Each candidate's out-of-fold probabilities are mapped back to the true priors and scored at
+the threshold its rule chooses (:mod:`imbalance.auto._select`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._typing import ArrayLike, Estimator, Label
+from ._candidates import Strategy, calibration_kind
+from ._fold_fits import FoldOutput, apply_sigmoid, run_folds, sigmoid_map, to_true_prior
+from ._select import CandidateScore, Objective, admissible, score_candidate, select
+
+__all__ = ["FIRST_FOLDS", "ThresholdRule", "cross_fit"]
+
+FIRST_FOLDS = 1
+"""Successive halving: every candidate is fitted on this many folds first."""
+
+
+@dataclass(frozen=True)
+class ThresholdRule:
+    """How a threshold is chosen: the weight of the labels in the expected counts (None: the
+    metric's default), bootstrap resamples to bag over, their seed, or a fixed threshold."""
+
+    lam: float | None
+    n_boot: int
+    seed: int
+    fixed: float | None = None
+
+
+def cross_fit(
+    candidates: list[Strategy],
+    model: Estimator,
+    X: ArrayLike,
+    labels: np.ndarray,
+    positive: Label,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    objective: Objective,
+    rule: ThresholdRule,
+    *,
+    n_jobs: int | None,
+) -> dict[str, dict[str, Any]]:
+    """Per candidate: its fold fits (models kept), calibrated out-of-fold probabilities
+    (``oof``), ``calibration``, the sigmoid ``map`` (or None), ``score``, ``fit_seconds`` and
+    ``dropped`` (False, or when)."""
+    y01 = (labels == positive).astype(np.int64)
+    state: dict[str, dict[str, Any]] = {
+        c.name: {"fits": [], "dropped": False, "fit_seconds": 0.0} for c in candidates
+    }
+    first = min(FIRST_FOLDS, len(folds))
+    alive = list(candidates)
+    for stage in (range(first), range(first, len(folds))):
+        jobs = [(alive, folds[k][0], folds[k][1]) for k in stage]
+        for outputs in run_folds(jobs, model, X, labels, n_jobs, predict=False, keep=True):
+            for c, out in zip(alive, outputs, strict=True):
+                state[c.name]["fits"].append(out)
+                state[c.name]["fit_seconds"] += out.fit_seconds
+        for c in alive:
+            _score(state[c.name], c, y01, positive, objective, rule)
+        if stage.start == 0 and len(alive) > 2 and first < len(folds):
+            alive = _halve(alive, state, objective)
+    return state
+
+
+def _score(
+    entry: dict[str, Any],
+    strategy: Strategy,
+    y01: np.ndarray,
+    positive: Label,
+    objective: Objective,
+    rule: ThresholdRule,
+) -> None:
+    fits: list[FoldOutput] = entry["fits"]
+    p = np.full(len(y01), np.nan)
+    kind = calibration_kind(strategy)
+    entry["map"] = None
+    if kind == "prior":
+        for f in fits:
+            p[f.val] = to_true_prior(*f.positive(positive))
+    else:
+        raw = np.full(len(y01), np.nan)
+        for f in fits:
+            raw[f.val] = f.positive(positive)[0]
+        keep = np.isfinite(raw)
+        entry["map"] = sigmoid_map(raw[keep], y01[keep])
+        p[keep] = apply_sigmoid(raw[keep], *entry["map"])
+    entry["calibration"], entry["oof"] = kind, p
+    score = score_candidate(
+        strategy.name, y01, p, objective, lam=rule.lam, n_boot=rule.n_boot, seed=rule.seed
+    )
+    if rule.fixed is not None:
+        keep = np.isfinite(p)
+        score.threshold = rule.fixed
+        score.value = objective.at(y01[keep], p[keep], rule.fixed)
+    entry["score"] = score
+
+
+def _halve(
+    alive: list[Strategy], state: dict[str, dict[str, Any]], objective: Objective
+) -> list[Strategy]:
+    """Two survivors: the plain model (the reference every other candidate must not make
+    worse) and the best other candidate, admissible ones first; without "none", the best two."""
+    scores: list[CandidateScore] = [state[c.name]["score"] for c in alive]
+    chosen, _ = select(scores, objective)
+    others = [s for s in admissible(scores) if s is not chosen] or [
+        s for s in scores if s is not chosen
+    ]
+    runner = max(others, key=lambda s: objective.sign * s.value)
+    keep = {chosen.name, runner.name}
+    if "none" in state and "none" not in keep:
+        keep = {"none", chosen.name}
+    for c in alive:
+        if c.name not in keep:
+            state[c.name]["dropped"] = f"after {FIRST_FOLDS} fold(s)"
+            for fit in state[c.name]["fits"]:
+                fit.model = None  # a dropped candidate's models are not deployed
+    return [c for c in alive if c.name in keep]
