@@ -155,8 +155,12 @@ def cached(*paths: Path) -> dict[tuple[Any, ...], dict[str, Any]]:
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
     for path in reversed(paths):
         if path.exists():
-            rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-            out.update({_key(r): r for r in rows})
+            for line in path.read_text().splitlines():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:  # a line cut short by a stopped run: redone
+                    continue
+                out[_key(row)] = row
     return out
 
 

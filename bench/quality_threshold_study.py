@@ -273,11 +273,74 @@ RULES = (
 )
 
 
+def _singles(rows: dict[str, list[float]], y: np.ndarray, yt: np.ndarray, views: Any) -> None:
+    """Every candidate (and average of candidates) under every rule and deployment."""
+    for cname, v in views.items():
+        rows.setdefault(f"fixed {cname}", []).append(mcc_at(yt, v["fixed"], 0.5))
+        rows.setdefault(f"brier {cname}+prior refit", []).append(
+            float(np.mean((v["refit"] - yt) ** 2))
+        )
+        if "oof" not in v:
+            continue
+        rows.setdefault(f"brier {cname}+prior ens", []).append(float(np.mean((v["ens"] - yt) ** 2)))
+        rows.setdefault(f"oracle {cname} refit", []).append(oracle(yt, v["refit"]))
+        rows.setdefault(f"oracle {cname} ens", []).append(oracle(yt, v["ens"]))
+        for rule in RULES:
+            t, _ = rule_threshold(rule, y, v)
+            rows.setdefault(f"{cname} {rule} refit", []).append(mcc_at(yt, v["refit"], t))
+            rows.setdefault(f"{cname} {rule} ens", []).append(mcc_at(yt, v["ens"], t))
+
+
+def _selections(rows: dict[str, list[float]], y: np.ndarray, yt: np.ndarray, views: Any) -> None:
+    """SELECT: the best of every candidate and average by its inner MCC, per rule."""
+    for rule in RULES:
+        scored = {c: rule_threshold(rule, y, v) for c, v in views.items() if "oof" in v}
+        best = max(scored, key=lambda c: scored[c][1])
+        for dep in ("refit", "ens"):
+            rows.setdefault(f"SELECT {rule} {dep}", []).append(
+                mcc_at(yt, views[best][dep], scored[best][0])
+            )
+
+
+def _admissible(stats: dict[str, tuple[float, float, float, float]], guard: str) -> list[str]:
+    """Candidates whose inner Brier (G-brier), PR-AUC (G-ap) or both (G-both) are no worse
+    than the plain model's; all of them with G0."""
+    ref = stats["none"]
+    brier_ok = {c for c, s in stats.items() if s[2] <= ref[2]}
+    ap_ok = {c for c, s in stats.items() if s[3] >= ref[3]}
+    allowed = {"G0": set(stats), "Gbrier": brier_ok, "Gap": ap_ok, "Gboth": brier_ok & ap_ok}
+    return [c for c in stats if c == "none" or c in allowed[guard]]
+
+
+def _guarded(rows: dict[str, list[float]], y: np.ndarray, yt: np.ndarray, views: Any) -> None:
+    """SEL: the estimator's selection among none / weights / ROS / SMOTE with the bagged rule,
+    under each guard, deployed refitted, as the inner models' mean, or half of each."""
+    stats = {}
+    for c in (c for c in ("none", "weights", "ros", "smote") if c in views):
+        t, value = rule_threshold("bag0.5", y, views[c])
+        oof = views[c]["oof"][0]
+        stats[c] = (t, value, float(np.mean((oof - y) ** 2)), average_precision_score(y, oof))
+    for guard in ("G0", "Gap", "Gbrier", "Gboth"):
+        best = max(_admissible(stats, guard), key=lambda c: stats[c][1])
+        v = views[best]
+        for dep, pred in (
+            ("ens", v["ens"]),
+            ("refit", v["refit"]),
+            ("both", (v["ens"] + v["refit"]) / 2),
+        ):
+            rows.setdefault(f"SEL {guard} {dep}", []).append(mcc_at(yt, pred, stats[best][0]))
+            rows.setdefault(f"brier SEL {guard} {dep}", []).append(float(np.mean((pred - yt) ** 2)))
+            rows.setdefault(f"ap SEL {guard} {dep}", []).append(average_precision_score(yt, pred))
+    plain = views["none"]["refit"]
+    rows.setdefault("ap none refit", []).append(average_precision_score(yt, plain))
+
+
 def analyse(names: list[str], models: list[str], cache: Path) -> None:
+    """Mean MCC (Brier, PR-AUC) of every rule over the data sets, against the best fixed one."""
     from scipy.stats import wilcoxon
 
     for m in models:
-        per_set: dict[str, dict[str, list[float]]] = {}
+        per_set: dict[str, dict[str, float]] = {}
         for name in names:
             files = sorted(cache.glob(f"{name}-{m}-*.pkl"))
             if len(files) < 10:
@@ -285,112 +348,21 @@ def analyse(names: list[str], models: list[str], cache: Path) -> None:
             rows: dict[str, list[float]] = {}
             for f in files:
                 res = pickle.loads(f.read_bytes())
-                y, yt = res["y_train"], res["y_test"]
                 views = fold_views(res)
-                for cname, v in views.items():
-                    rows.setdefault(f"fixed {cname}", []).append(mcc_at(yt, v["fixed"], 0.5))
-                    rows.setdefault(f"brier {cname}+prior refit", []).append(
-                        float(np.mean((v["refit"] - yt) ** 2))
-                    )
-                    if "oof" not in v:
-                        continue
-                    rows.setdefault(f"brier {cname}+prior ens", []).append(
-                        float(np.mean((v["ens"] - yt) ** 2))
-                    )
-                    rows.setdefault(f"oracle {cname} refit", []).append(oracle(yt, v["refit"]))
-                    rows.setdefault(f"oracle {cname} ens", []).append(oracle(yt, v["ens"]))
-                    for rule in RULES:
-                        t, _ = rule_threshold(rule, y, v)
-                        rows.setdefault(f"{cname} {rule} refit", []).append(
-                            mcc_at(yt, v["refit"], t)
-                        )
-                        rows.setdefault(f"{cname} {rule} ens", []).append(mcc_at(yt, v["ens"], t))
-                for rule in RULES:
-                    for dep in ("refit", "ens"):
-                        scored = {
-                            c: rule_threshold(rule, y, v) for c, v in views.items() if "oof" in v
-                        }
-                        best = max(scored, key=lambda c: scored[c][1])
-                        v = views[best]
-                        rows.setdefault(f"SELECT {rule} {dep}", []).append(
-                            mcc_at(yt, v[dep], scored[best][0])
-                        )
-                for rule in ("bag0.5", "bag0.25", "blend0.5", "pooled2"):
-                    pool = [c for c in ("none", "weights", "ros", "smote") if c in views]
-                    scored = {c: rule_threshold(rule, y, views[c]) for c in pool}
-                    top = sorted(pool, key=lambda c: -scored[c][1])[:2]
-                    avg = {
-                        "pi": views[top[0]]["pi"],
-                        "ens": np.mean([views[c]["ens"] for c in top], axis=0),
-                        "oof": [
-                            np.mean([views[c]["oof"][r] for c in top], axis=0) for r in range(2)
-                        ],
-                    }
-                    t, _ = rule_threshold(rule, y, avg)
-                    rows.setdefault(f"TOP2 {rule} ens", []).append(mcc_at(yt, avg["ens"], t))
-                    rows.setdefault(f"brier TOP2 {rule} ens", []).append(
-                        float(np.mean((avg["ens"] - yt) ** 2))
-                    )
-                for guard in ("G0", "Gap", "Gbrier", "Gboth"):
-                    pool = [c for c in ("none", "weights", "ros", "smote") if c in views]
-                    stats = {}
-                    for c in pool:
-                        t, val = rule_threshold("bag0.5", y, views[c])
-                        oof = views[c]["oof"][0]
-                        stats[c] = (
-                            t,
-                            val,
-                            float(np.mean((oof - y) ** 2)),
-                            average_precision_score(y, oof),
-                        )
-                    ok = [
-                        c
-                        for c in pool
-                        if c == "none"
-                        or guard == "G0"
-                        or (
-                            (guard in ("Gap", "Gboth") and stats[c][3] < stats["none"][3]) and False
-                        )
-                        or (
-                            (guard != "Gbrier" or stats[c][2] <= stats["none"][2])
-                            and (guard != "Gap" or stats[c][3] >= stats["none"][3])
-                            and (
-                                guard != "Gboth"
-                                or (
-                                    stats[c][2] <= stats["none"][2]
-                                    and stats[c][3] >= stats["none"][3]
-                                )
-                            )
-                        )
-                    ]
-                    best = max(ok, key=lambda c: stats[c][1])
-                    v = views[best]
-                    mix = 0.5 * v["ens"] + 0.5 * v["refit"]
-                    for dep, pred in (("ens", v["ens"]), ("refit", v["refit"]), ("both", mix)):
-                        rows.setdefault(f"SEL {guard} {dep}", []).append(
-                            mcc_at(yt, pred, stats[best][0])
-                        )
-                        rows.setdefault(f"brier SEL {guard} {dep}", []).append(
-                            float(np.mean((pred - yt) ** 2))
-                        )
-                        rows.setdefault(f"ap SEL {guard} {dep}", []).append(
-                            average_precision_score(yt, pred)
-                        )
-                v = views["none"]
-                rows.setdefault("ap none refit", []).append(average_precision_score(yt, v["refit"]))
-                rows.setdefault("brier none refit", []).append(
-                    float(np.mean((v["refit"] - yt) ** 2))
-                )
+                for part in (_singles, _selections, _guarded):
+                    part(rows, res["y_train"], res["y_test"], views)
             per_set[name] = {k: float(np.mean(v)) for k, v in rows.items()}
+        if not per_set:
+            continue
         keys = list(next(iter(per_set.values())))
         print(f"\n## {m}: mean over {len(per_set)} sets ({', '.join(per_set)})")
         fixed = [k for k in keys if k.startswith("fixed")]
         best_fixed = max(fixed, key=lambda k: np.mean([d[k] for d in per_set.values()]))
         for k in keys:
-            vals = [d[k] for d in per_set.values()]
-            diff = np.array(vals) - np.array([d[best_fixed] for d in per_set.values()])
+            vals = np.array([d[k] for d in per_set.values()])
+            diff = vals - np.array([d[best_fixed] for d in per_set.values()])
             p = wilcoxon(diff).pvalue if np.any(diff != 0) else 1.0
-            print(f"{k:<32} {np.mean(vals):.4f}  vs {best_fixed}: {np.mean(diff):+.4f} p={p:.2f}")
+            print(f"{k:<32} {vals.mean():.4f}  vs {best_fixed}: {diff.mean():+.4f} p={p:.2f}")
 
 
 def main() -> None:

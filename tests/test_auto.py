@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -141,6 +142,16 @@ def test_a_tiny_minority_adapts_instead_of_failing():
     assert model.strategy_ in model.cv_results_
 
 
+def test_a_candidate_that_cannot_be_fitted_is_left_out():
+    X, y = make_classification(n_samples=300, weights=[0.97], flip_y=0, random_state=1)
+    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:6]]
+    model = AutoImbalanceClassifier(strategies=["none", "svmsmote"], random_state=0)
+    model.fit(X[keep], y[keep])
+    assert model.strategy_ == "none"
+    assert str(model.cv_results_["svmsmote"]["dropped"]).startswith("failed")
+    assert "svmsmote left out" in " ".join(model.notes_)
+
+
 def test_string_labels_and_pos_label():
     X, y = _data(n=300)
     labels = np.where(y == 1, "fraud", "ok")
@@ -158,6 +169,8 @@ def test_default_candidates_follow_the_model():
     X, _ = _data(n=50)
     assert default_candidates(LogisticRegression(), X) == ["none", "weights", "ros", "smote"]
     assert "weights" in default_candidates(make_pipeline(StandardScaler(), LogisticRegression()), X)
+    # weighted binning makes HistGradientBoosting 10-100x slower: over-sampling stands in
+    assert "weights" not in default_candidates(HistGradientBoostingClassifier(), X)
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,20 @@ def test_compare_without_data_runs_on_bundled_data_and_says_so(tmp_path, capsys)
     assert "bundled data set car_vgood" in " ".join(out.split())
 
 
+def test_the_readme_first_command_compares_the_default_strategies(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(
+        tmp_path
+    )  # `imbalance compare` with no argument writes ./imbalance-report.html
+    code, out, err = _run(["compare", "--json", tmp_path / "r.json"], capsys)
+    assert code == 0, err
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["strategies"] == ["none", "none+threshold", "weights", "rus", "rus+prior", "ros"]
+    rec = data["recommendation"]
+    assert rec["strategy"] in data["strategies"] and 0.0 < rec["threshold"] < 1.0
+    assert "AutoImbalanceClassifier" in " ".join(out.split())
+    assert (tmp_path / "imbalance-report.html").exists()
+
+
 @pytest.mark.parametrize("model", ["hgb", "rf"])
 def test_other_models_handle_categories_and_missing_values(messy_csv, tmp_path, capsys, model):
     code, _, err = _run(

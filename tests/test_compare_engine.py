@@ -80,6 +80,15 @@ def test_a_tiny_minority_lowers_smotes_k_and_says_so():
     assert len(result.folds) == 9
 
 
+def test_a_sampler_that_cannot_resample_a_fold_is_left_out_with_a_note():
+    X, y = make_classification(n_samples=300, weights=[0.97], flip_y=0, random_state=1)
+    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:6]]
+    result = compare_strategies(X[keep], y[keep], strategies=["none", "svmsmote"], cv=3)
+    assert result.strategies == ["none"]
+    assert "svmsmote left out" in " ".join(result.notes)
+    assert "support vectors" in " ".join(result.notes)  # the sampler's own reason
+
+
 def test_the_recommendation_is_the_estimators_and_names_calibrated_probabilities(yeast):
     X, y = yeast
     result = compare_strategies(X, y, strategies=["none", "rus"], cv=3, scoring="mcc")

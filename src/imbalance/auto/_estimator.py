@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -43,13 +44,17 @@ _DEPLOY = ("folds", "refit", "both")
 
 def default_candidates(model: Estimator, X: ArrayLike) -> list[str]:
     """``none``, ``weights`` (when the classifier has ``class_weight``), ``ros`` and ``smote``
-    (when the sampler will see numbers only). Random under-sampling is not among them: it was
-    the worst strategy with every model of the benchmark (docs/recommendation.md), and with
-    gradient boosting on small training folds it leaves too few rows to split; name it in
-    ``strategies`` to try it."""
+    (when the sampler will see numbers only).
+
+    Random under-sampling is not among them: it was the worst strategy with every model of
+    the benchmark (docs/recommendation.md), and with gradient boosting on small training
+    folds it leaves too few rows to split. Nor are class weights for
+    ``HistGradientBoostingClassifier``: with weights it bins the features by weighted
+    percentiles, 10 to 100 times slower than its own fit (random over-sampling plays the same
+    part). Name either in ``strategies`` to try it."""
     prep, clf = split_model(model)
     names = ["none"]
-    if "class_weight" in clf.get_params():
+    if "class_weight" in clf.get_params() and not isinstance(clf, HistGradientBoostingClassifier):
         names.append("weights")
     names += ["ros"]
     if prep or _all_numeric(X):
@@ -279,6 +284,11 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         oof = cross_fit(
             candidates, model, X, labels, positive, folds, objective, rule, n_jobs=self.n_jobs
         )
+        self.notes_ += [
+            f"{name} left out: {entry['dropped']}"
+            for name, entry in oof.items()
+            if str(entry["dropped"]).startswith("failed")
+        ]
         scores = [oof[c.name]["score"] for c in candidates if not oof[c.name]["dropped"]]
         chosen, self.reason_ = select(scores, objective)
         self.strategy_ = chosen.name
@@ -288,8 +298,8 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         self.classes_, self.pos_label_ = classes, positive
         self.cv_results_ = {
             c.name: {
-                **oof[c.name]["score"].as_dict(),
-                "calibration": oof[c.name]["calibration"],
+                **(oof[c.name]["score"].as_dict() if "score" in oof[c.name] else {}),
+                "calibration": oof[c.name].get("calibration"),
                 "fit_seconds": oof[c.name]["fit_seconds"],
                 "dropped": oof[c.name]["dropped"],
             }

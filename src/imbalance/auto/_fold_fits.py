@@ -25,6 +25,7 @@ from threadpoolctl import ThreadpoolController
 from .. import _containers
 from .._typing import ArrayLike, Estimator, Label
 from ..calibration import correct_priors
+from ..exceptions import InvalidDataError
 from ._candidates import Strategy, build_base, split_model
 
 __all__ = ["FoldOutput", "apply_sigmoid", "fit_fold", "run_folds", "sigmoid_map"]
@@ -50,6 +51,7 @@ class FoldOutput:
     fit_seconds: float
     predict_seconds: float
     model: Any = None
+    error: str | None = None  # why the strategy could not be fitted on this fold
 
     def positive(self, positive: Label) -> tuple[np.ndarray, float, float]:
         """(raw P(positive) on the held-out rows, the prior of ``positive`` the model learnt
@@ -119,7 +121,13 @@ def fit_fold(
         for strategy in strategies:
             est = build_base(strategy, clf)
             start = time.perf_counter()
-            est.fit(X_train, y_train)
+            try:
+                est.fit(X_train, y_train)
+            except InvalidDataError as exc:  # the sampler cannot resample this fold
+                if strategy.base != "sampler":
+                    raise
+                outputs.append(_failed(val, str(exc)))
+                continue
             fit_seconds = prep_fit + time.perf_counter() - start
             start = time.perf_counter()
             proba = np.asarray(est.predict_proba(X_val), dtype=np.float64)
@@ -137,6 +145,11 @@ def fit_fold(
                 )
             )
     return outputs
+
+
+def _failed(val: np.ndarray, message: str) -> FoldOutput:
+    empty = np.empty((0, 0))
+    return FoldOutput(val, empty, None, np.array([]), ({}, {}), 0.0, 0.0, error=message)
 
 
 def _whole(prep: SkPipeline | None, est: Estimator) -> Estimator:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._typing import ArrayLike, Estimator, Label
+from ..exceptions import InvalidDataError
 from ._candidates import Strategy, calibration_kind
 from ._fold_fits import FoldOutput, apply_sigmoid, run_folds, sigmoid_map, to_true_prior
 from ._select import CandidateScore, Objective, admissible, score_candidate, select
@@ -62,11 +63,28 @@ def cross_fit(
             for c, out in zip(alive, outputs, strict=True):
                 state[c.name]["fits"].append(out)
                 state[c.name]["fit_seconds"] += out.fit_seconds
+        alive = _drop_failed(alive, state)
         for c in alive:
             _score(state[c.name], c, y01, positive, objective, rule)
         if stage.start == 0 and len(alive) > 2 and first < len(folds):
             alive = _halve(alive, state, objective)
     return state
+
+
+def _drop_failed(alive: list[Strategy], state: dict[str, dict[str, Any]]) -> list[Strategy]:
+    """Candidates whose sampler could not resample a fold are left out (with why); it is an
+    error only when nothing is left."""
+    kept = []
+    for c in alive:
+        error = next((f.error for f in state[c.name]["fits"] if f.error), None)
+        if error is None:
+            kept.append(c)
+        else:
+            state[c.name]["dropped"] = f"failed on a training fold: {error}"
+    if not kept:
+        reasons = " ".join(str(state[c.name]["dropped"]) for c in alive)
+        raise InvalidDataError(f"no candidate strategy could be fitted: {reasons}")
+    return kept
 
 
 def _score(

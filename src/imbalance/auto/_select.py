@@ -103,7 +103,7 @@ def _curves(
     w = weights[:, order]
     zero = np.zeros((len(w), 1))
     tp_cum = np.concatenate([zero, np.cumsum(w * z, axis=1)], axis=1)
-    fp_cum = np.concatenate([zero, np.cumsum(w * (1.0 - z), axis=1)], axis=1)
+    fp_cum = np.concatenate([zero, np.cumsum(w, axis=1)], axis=1) - tp_cum
     ends = np.concatenate([np.flatnonzero(np.diff(p_desc) != 0) + 1, [len(p_desc)]])
     k = np.concatenate([[0], ends])
     tp, fp = tp_cum[:, k], fp_cum[:, k]

@@ -146,6 +146,7 @@ def compare_strategies(
         groups.setdefault(s.fit_key, s)
     tuned = {s.fit_key for s in parsed if s.after == "threshold"}
     outer, inner = run_fits(groups, tuned, model, X, y_arr, folds, random_state, n_jobs, progress)
+    parsed = _drop_failed(parsed, [*outer.items(), *inner.items()], notes)
     records, oof = _assemble(parsed, outer, inner, y_arr, folds, classes, positive, scoring)
     result = ComparisonResult(
         dataset=_describe(dataset_name, target, n_features, positive),
@@ -192,6 +193,25 @@ def _adapt_to_folds(
     if not out:
         raise InvalidDataError("no strategy is left to compare: " + " ".join(notes))
     return out, notes
+
+
+def _drop_failed(
+    parsed: list[Strategy], outputs: list[tuple[tuple[Any, ...], FoldOutput]], notes: list[str]
+) -> list[Strategy]:
+    """Strategies whose sampler could not resample a training fold are left out, with a
+    note; a comparison fails only when nothing is left."""
+    errors = {ident[0]: out.error for ident, out in outputs if out.error}
+    kept = []
+    for s in parsed:
+        if s.fit_key in errors:
+            notes.append(
+                f"{s.name} left out: a training fold could not be resampled: {errors[s.fit_key]}"
+            )
+        else:
+            kept.append(s)
+    if not kept:
+        raise InvalidDataError("no strategy could be fitted: " + " ".join(notes))
+    return kept
 
 
 def _assemble(

@@ -30,6 +30,8 @@ from ._result import ComparisonResult, recommend
 
 __all__ = ["recommend_with_estimator"]
 
+_FOLD_BOOT = 10  # bootstrap resamples of each per-fold threshold (the deployed one: N_BOOT)
+
 _DECISION_METRICS = ("balanced_accuracy", "g_mean", "f1", "mcc")
 
 
@@ -65,7 +67,7 @@ def _score(
     for val in folds:
         rest = np.ones(len(y01), dtype=bool)
         rest[val] = False
-        t = choose_threshold(y01[rest], p[rest], objective)
+        t = choose_threshold(y01[rest], p[rest], objective, n_boot=_FOLD_BOOT)
         values.append(objective.at(y01[val], p[val], t))
     mean = float(np.mean(values))
     std = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
