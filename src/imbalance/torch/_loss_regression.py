@@ -150,13 +150,7 @@ def weighted_mse_loss(
     >>> weighted_mse_loss(pred, target, weight=torch.tensor([1.0, 1.0, 2.0])).item()
     2.75
     """
-    owner = "weighted_mse_loss"
-    check_reduction(reduction, owner)
-    target = check_regression_pair(pred, target, owner)
-    w = row_weight(weight, pred, owner)
-    acc = opmath_dtype(pred.dtype)
-    loss = (pred.to(acc) - target.to(acc)).square()
-    return reduce(loss if w is None else loss * w, reduction, pred.dtype)
+    return _weighted_error(pred, target, weight, reduction, "weighted_mse_loss", squared=True)
 
 
 def weighted_l1_loss(
@@ -203,12 +197,25 @@ def weighted_l1_loss(
     >>> weighted_l1_loss(pred, target, weight=torch.tensor([1.0, 1.0, 2.0])).item()
     1.5
     """
-    owner = "weighted_l1_loss"
+    return _weighted_error(pred, target, weight, reduction, "weighted_l1_loss", squared=False)
+
+
+def _weighted_error(
+    pred: Tensor,
+    target: Tensor,
+    weight: Tensor | None,
+    reduction: Reduction,
+    owner: str,
+    *,
+    squared: bool,
+) -> Tensor:
+    """The checks and the weighted, reduced squared or absolute error of both losses above."""
     check_reduction(reduction, owner)
     target = check_regression_pair(pred, target, owner)
     w = row_weight(weight, pred, owner)
     acc = opmath_dtype(pred.dtype)
-    loss = (pred.to(acc) - target.to(acc)).abs()
+    error = pred.to(acc) - target.to(acc)
+    loss = error.square() if squared else error.abs()
     return reduce(loss if w is None else loss * w, reduction, pred.dtype)
 
 

@@ -8,6 +8,7 @@ with running statistics rather than a loss, is in ``_fds``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -29,7 +30,25 @@ __all__ = [
 ]
 
 
-class WeightedMSELoss(nn.Module):
+class _WeightedLoss(nn.Module):
+    """A weighted error module: ``reduction`` and a ``forward`` over ``_loss``."""
+
+    _loss: Callable[..., Tensor]
+
+    def __init__(self, *, reduction: Reduction = "mean") -> None:
+        super().__init__()
+        check_reduction(reduction, type(self).__name__)
+        self.reduction = reduction
+
+    def forward(self, pred: Tensor, target: Tensor, weight: Tensor | None = None) -> Tensor:
+        """Loss of ``pred`` against ``target`` with per-row ``weight`` (shape (N,))."""
+        return self._loss(pred, target, weight=weight, reduction=self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"
+
+
+class WeightedMSELoss(_WeightedLoss):
     """Squared error with a weight per row: the module form of
     :func:`imbalance.torch.functional.weighted_mse_loss`.
 
@@ -65,20 +84,10 @@ class WeightedMSELoss(nn.Module):
     1.3567
     """
 
-    def __init__(self, *, reduction: Reduction = "mean") -> None:
-        super().__init__()
-        check_reduction(reduction, type(self).__name__)
-        self.reduction = reduction
-
-    def forward(self, pred: Tensor, target: Tensor, weight: Tensor | None = None) -> Tensor:
-        """Loss of ``pred`` against ``target`` with per-row ``weight`` (shape (N,))."""
-        return weighted_mse_loss(pred, target, weight=weight, reduction=self.reduction)
-
-    def extra_repr(self) -> str:
-        return f"reduction={self.reduction!r}"
+    _loss = staticmethod(weighted_mse_loss)
 
 
-class WeightedL1Loss(nn.Module):
+class WeightedL1Loss(_WeightedLoss):
     """Absolute error with a weight per row: the module form of
     :func:`imbalance.torch.functional.weighted_l1_loss`.
 
@@ -105,17 +114,7 @@ class WeightedL1Loss(nn.Module):
     1.25
     """
 
-    def __init__(self, *, reduction: Reduction = "mean") -> None:
-        super().__init__()
-        check_reduction(reduction, type(self).__name__)
-        self.reduction = reduction
-
-    def forward(self, pred: Tensor, target: Tensor, weight: Tensor | None = None) -> Tensor:
-        """Loss of ``pred`` against ``target`` with per-row ``weight`` (shape (N,))."""
-        return weighted_l1_loss(pred, target, weight=weight, reduction=self.reduction)
-
-    def extra_repr(self) -> str:
-        return f"reduction={self.reduction!r}"
+    _loss = staticmethod(weighted_l1_loss)
 
 
 class FocalRegressionLoss(nn.Module):
