@@ -11,13 +11,15 @@ Every row carries a 64-bit id: its position in the whole collection (``row_id=No
 value of a column. Integer ids are taken as their two's-complement bits; any other id is hashed
 with :func:`pandas.util.hash_pandas_object` (``index=False``). With ``seed`` the row key is ::
 
-    seed_key = mix64(seed)
-    key      = mix64(id + seed_key)                (mod 2**64)
+    seed_key = xxh64(seed, 42)
+    key      = xxh64(id, seed_key)
 
-where ``mix64`` is the SplitMix64 finaliser (``x ^= x >> 30; x *= 0xBF58476D1CE4E5B9;
-x ^= x >> 27; x *= 0x94D049BB133111EB; x ^= x >> 31``). For a fixed seed the key is a bijection
-of the id, so distinct ids never tie. Keys depend on the id and the seed only, never on the
-partition a row lives in, which is what makes the samples independent of the partitioning.
+where ``xxh64(v, s)`` is the XXH64 hash of the eight bytes of ``v`` with seed ``s``, exactly as
+Spark SQL's ``xxhash64`` computes it for a long (so ``key`` is Spark's
+``xxhash64(lit(seed), id)``, evaluated next to the data, without Python). For a fixed seed the
+key is a bijection of the id (odd multiplications, rotations and xor-shifts), so distinct ids
+never tie. Keys depend on the id and the seed only, never on the partition a row lives in,
+which is what makes the samples independent of the partitioning.
 
 Draws
 -----
@@ -74,9 +76,18 @@ __all__ = [
     "normal_noise",
     "row_keys",
     "window_summary",
+    "xxh64",
 ]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+# XXH64's primes (Collet's xxHash), as Spark's XXH64 uses them.
+_P1 = np.uint64(0x9E3779B185EBCA87)
+_P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_P3 = np.uint64(0x165667B19E3779F9)
+_P4 = np.uint64(0x85EBCA77C2B2AE63)
+_P5 = np.uint64(0x27D4EB2F165667C5)
+# Spark SQL's default seed of xxhash64.
+SPARK_HASH_SEED = 42
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 # Arrival-time cells generated at once (rows x arrivals), bounding the temporaries to ~32 MB.
@@ -100,9 +111,26 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
+
+
+def xxh64(values: np.ndarray, seed: np.uint64 | int) -> np.ndarray:
+    """XXH64 of each uint64 (its eight bytes) with ``seed``: Spark SQL's ``xxhash64`` of a long."""
+    v = np.asarray(values, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        h = np.uint64(seed) + _P5 + np.uint64(8)
+        h = h ^ (_rotl(v * _P2, 31) * _P1)
+        h = _rotl(h, 27) * _P1 + _P4
+        h = (h ^ (h >> np.uint64(33))) * _P2
+        h = (h ^ (h >> np.uint64(29))) * _P3
+    return np.asarray(h ^ (h >> np.uint64(32)), dtype=np.uint64)
+
+
 def seed_key(seed: int) -> np.uint64:
-    """The per-seed offset added to every id (``mix64(seed)``)."""
-    return np.uint64(mix64(np.array([seed % 2**64], dtype=np.uint64))[0])
+    """The per-seed hash seed of every row key (``xxh64(seed, 42)``)."""
+    bits = np.array([seed % 2**64], dtype=np.uint64)
+    return np.uint64(xxh64(bits, SPARK_HASH_SEED)[0])
 
 
 def ids_of(values: Target) -> np.ndarray:
@@ -119,9 +147,8 @@ def ids_of(values: Target) -> np.ndarray:
 
 
 def row_keys(ids: np.ndarray, seed: int) -> np.ndarray:
-    """Row keys ``mix64(id + mix64(seed))`` of uint64 ids (see the module docstring)."""
-    with np.errstate(over="ignore"):
-        return mix64(np.asarray(ids, dtype=np.uint64) + seed_key(seed))
+    """Row keys ``xxh64(id, xxh64(seed, 42))`` of uint64 ids (see the module docstring)."""
+    return xxh64(ids, seed_key(seed))
 
 
 def position_ids(offset: int, n: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from .._param_validation import SAMPLING_STRATEGY_CONSTRAINT, Interval
+from .._partitioned._kernels import ClassDraw
 from .._partitioned._plan import plan_draws
 from .._partitioned._select import PartitionedTarget
 from .._strategy import resolve_shrinkage
@@ -18,6 +19,7 @@ from ..base import SamplerTags
 from ._base import SparkSampler
 from ._draws import M, drawn_multiplicity
 from ._frames import SparkData
+from ._keys import subset_rows
 from ._smooth import smoothed
 
 __all__ = ["RandomOverSampler", "RandomUnderSampler"]
@@ -37,15 +39,17 @@ class _SparkRandomSampler(SparkSampler):
     random_state: Any
     row_id: str | None
 
-    def _drawn(self, data: SparkData, target: PartitionedTarget) -> DataFrame:
-        """X with how many times each row is drawn (kept rows, or the extra repeats)."""
-        draws = plan_draws(
+    def _draws(self) -> list[ClassDraw]:
+        return plan_draws(
             self.class_counts_,
             self.target_counts_,
             kind="over" if self._sampling_kind == "over" else "under",
             replacement=bool(getattr(self, "replacement", False)),
         )
-        return drawn_multiplicity(data, target.classes, draws, self.seed_)
+
+    def _drawn(self, data: SparkData, target: PartitionedTarget) -> DataFrame:
+        """X with how many times each row is drawn (kept rows, or the extra repeats)."""
+        return drawn_multiplicity(data, target.classes, self._draws(), self.seed_)
 
 
 def _repeated(drawn: DataFrame) -> DataFrame:
@@ -146,6 +150,9 @@ class RandomUnderSampler(_SparkRandomSampler):
         self, X: SparkData, target: PartitionedTarget, rng: np.random.Generator
     ) -> tuple[DataFrame, DataFrame]:
         """Keep the drawn rows (each as many times as drawn), lazily."""
+        kept = subset_rows(X, target.classes, self._draws(), self.seed_)
+        if kept is not None:  # Spark SQL alone (integer ids or positions, no replacement)
+            return kept, kept.select(X.label)
         drawn = self._drawn(X, target)
         if self.replacement:
             out = _repeated(drawn).select(*X.columns)
