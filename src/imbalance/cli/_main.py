@@ -13,9 +13,13 @@ from ..exceptions import ImbalanceError, InvalidParameterError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..report import ComparisonResult, RegressionComparisonResult
+
 __all__ = ["build_parser", "main"]
 
 DEFAULT_DATASET = "car_vgood"
+DEFAULT_REGRESSION_DATASET = "engel"
+TASKS = ("auto", "classification", "regression")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="cross-validate strategies (none, weights, samplers, +prior, +threshold) and report",
         description="Compare ways of handling the imbalance with leakage-free cross-validation. "
-        f"With no DATA, runs on the bundled {DEFAULT_DATASET!r} data set.",
+        f"With no DATA, runs on the bundled {DEFAULT_DATASET!r} data set "
+        f"({DEFAULT_REGRESSION_DATASET!r} with --task regression). A numeric target that holds "
+        "a fraction or more than 20 distinct values is continuous: strategies for a skewed "
+        "target are compared and ranked by SERA (--task overrides the detection).",
     )
     compare.add_argument("data", nargs="?", help="CSV or Parquet file (default: bundled data)")
     compare.add_argument("--target", help="name of the target column (required with DATA)")
@@ -38,19 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument(
         "--strategies",
-        help="comma-separated, e.g. none,weights,rus,ros,smote,rus+prior,none+threshold",
+        help="comma-separated, e.g. none,weights,rus,ros,smote,rus+prior,none+threshold; "
+        "for a continuous target none,density,lds,ros,rus,smoter,smogn,noise,wercs",
+    )
+    compare.add_argument(
+        "--task",
+        choices=TASKS,
+        default="auto",
+        help="classification or regression; auto (default): regression when the target is "
+        "numeric and holds a fraction or more than 20 distinct values",
     )
     compare.add_argument(
         "--model",
-        default="logistic",
+        default=None,
         help="logistic (default), hgb (histogram gradient boosting) or rf (random forest); "
-        "defaults sized for small data",
+        "for a continuous target hgb (default), ridge or rf; defaults sized for small data",
     )
     compare.add_argument("--cv", type=int, default=5, help="number of stratified folds (default 5)")
     compare.add_argument(
         "--metric",
-        default="balanced_accuracy",
-        help="metric to rank by (default balanced_accuracy)",
+        default=None,
+        help="metric to rank by (default balanced_accuracy; a continuous target: sera)",
     )
     compare.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     compare.add_argument(
@@ -140,7 +155,8 @@ def _console() -> Any:
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, str]:
-    from ..datasets import load_dataset
+    from ..datasets import list_datasets, load_dataset
+    from ..regression import list_regression_datasets, load_regression_dataset
     from ._io import read_table, split_target
 
     if args.data:
@@ -152,7 +168,18 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, str]:
             )
         X, y = split_target(read_table(args.data), args.target, Path(args.data).name)
         return X, y, Path(args.data).name
-    name = args.dataset or DEFAULT_DATASET
+    default = DEFAULT_REGRESSION_DATASET if args.task == "regression" else DEFAULT_DATASET
+    name = args.dataset or default
+    regression = [d.name for d in list_regression_datasets()]
+    if name in regression:
+        X, y = load_regression_dataset(name, as_frame=True, return_X_y=True)
+        return X, y, name
+    if name not in [d.name for d in list_datasets()]:
+        raise InvalidParameterError(
+            f"--dataset {name!r} is not a bundled data set; choose one of "
+            f"{sorted(d.name for d in list_datasets())} (class labels) or {sorted(regression)} "
+            "(continuous targets); `imbalance datasets` lists them."
+        )
     bunch = load_dataset(name, as_frame=True)
     return bunch.data, bunch.target, name
 
@@ -160,13 +187,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, str]:
 def _run_compare(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from ..report import (
-        compare_strategies,
-        make_model,
-        render_html,
-        render_markdown,
-        render_terminal,
-    )
+    from ..report import compare_strategies, make_model
 
     console = _console()
     X, y, name = _load(args)
@@ -178,7 +199,14 @@ def _run_compare(args: argparse.Namespace) -> int:
     strategies = (
         [s.strip() for s in args.strategies.split(",") if s.strip()] if args.strategies else None
     )
-    model = make_model(X, args.model, random_state=args.seed)
+    if _task(args, y) == "regression":
+        return _run_compare_regression(args, console, X, y, name, strategies)
+    if args.model in REGRESSION_ONLY_MODELS:
+        raise InvalidParameterError(
+            f"--model {args.model} is a regressor and the target holds class labels; use "
+            "logistic, hgb or rf (or --task regression for a continuous target)."
+        )
+    model = make_model(X, args.model or "logistic", random_state=args.seed)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("cross-validating", total=None)
 
@@ -191,12 +219,80 @@ def _run_compare(args: argparse.Namespace) -> int:
             strategies=strategies,
             estimator=model,
             cv=args.cv,
-            scoring=args.metric,
+            scoring=args.metric or "balanced_accuracy",
             n_jobs=args.n_jobs,
             random_state=args.seed,
             dataset_name=name,
             progress=progress,
         )
+    _write_reports(args, console, result)
+    return 0
+
+
+REGRESSION_ONLY_MODELS = ("ridge",)
+
+
+def _task(args: argparse.Namespace, y: Any) -> str:
+    """The task asked for, or the one the target looks like (see detect_task)."""
+    from ..report import detect_task
+
+    return str(args.task) if args.task != "auto" else detect_task(y)
+
+
+def _run_compare_regression(
+    args: argparse.Namespace,
+    console: Any,
+    X: Any,
+    y: Any,
+    name: str,
+    strategies: list[str] | None,
+) -> int:
+    from rich.progress import Progress
+
+    from ..report import compare_regression_strategies, make_regression_model
+
+    if args.metric not in (None, "sera"):
+        raise InvalidParameterError(
+            f"--metric {args.metric} is for class labels; a continuous target is ranked by "
+            "sera (near-ties by few-shot MAE). Drop --metric, or pass --task classification."
+        )
+    why = (
+        "--task regression"
+        if args.task == "regression"
+        else "a numeric target with fractions or more than 20 distinct values; "
+        "--task classification overrides"
+    )
+    console.print(
+        f"Continuous target ({why}): comparing strategies for a skewed target, ranked by SERA.",
+        highlight=False,
+    )
+    model = make_regression_model(X, args.model or "hgb", random_state=args.seed)
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("cross-validating", total=None)
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=label)
+
+        result = compare_regression_strategies(
+            X,
+            y,
+            model=model,
+            strategies=strategies,
+            cv=args.cv,
+            random_state=args.seed,
+            n_jobs=args.n_jobs,
+            dataset_name=name,
+            progress=progress,
+        )
+    _write_reports(args, console, result)
+    return 0
+
+
+def _write_reports(
+    args: argparse.Namespace, console: Any, result: ComparisonResult | RegressionComparisonResult
+) -> None:
+    from ..report import render_html, render_markdown, render_terminal
+
     render_terminal(result, console)
     for note in result.notes:
         console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
@@ -208,7 +304,6 @@ def _run_compare(args: argparse.Namespace) -> int:
     if args.markdown:
         Path(args.markdown).write_text(render_markdown(result), encoding="utf-8")
         console.print(f"Markdown written to {args.markdown}")
-    return 0
 
 
 def _run_inspect(args: argparse.Namespace) -> int:
@@ -279,10 +374,16 @@ def _run_resample(args: argparse.Namespace) -> int:
 
 def _run_datasets(args: argparse.Namespace) -> int:
     from ..datasets import list_datasets
+    from ..regression import list_regression_datasets
 
     for d in list_datasets():
         print(
             f"{d.name:<14}{d.n_samples:>6} rows {d.n_features:>3} features  "
             f"IR {d.imbalance_ratio:>6.1f}  {d.description}"
+        )
+    for r in list_regression_datasets():
+        print(
+            f"{r.name:<14}{r.n_samples:>6} rows {r.n_features:>3} features  "
+            f"continuous target ({r.target})  {r.description}"
         )
     return 0

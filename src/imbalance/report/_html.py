@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import html
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._render import _LABELS, _cell, _columns, _dataset_line
 from ._result import ComparisonResult
+
+if TYPE_CHECKING:
+    from ._regression_result import RegressionComparisonResult
 
 __all__ = ["render_html"]
 
@@ -149,8 +152,16 @@ def _confusion_tables(result: ComparisonResult) -> str:
     )
 
 
-def render_html(result: ComparisonResult) -> str:
-    """The report as one HTML document (needs matplotlib, from the cli extra)."""
+def render_html(result: ComparisonResult | RegressionComparisonResult) -> str:
+    """The report as one HTML document (needs matplotlib, from the cli extra).
+
+    A :class:`RegressionComparisonResult` gets the target's histogram with its relevance,
+    errors by region and predictions against the truth.
+    """
+    if not isinstance(result, ComparisonResult):
+        from ._regression_render import regression_html
+
+        return regression_html(result)
     summary = result.summary()
     cols = _columns(result)
     rec = result.recommendation

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._result import ComparisonResult
+
+if TYPE_CHECKING:
+    from ._regression_result import RegressionComparisonResult
 
 __all__ = ["render_markdown", "render_terminal"]
 
@@ -41,8 +44,10 @@ def _dataset_line(result: ComparisonResult) -> str:
     )
 
 
-def render_markdown(result: ComparisonResult) -> str:
+def render_markdown(result: ComparisonResult | RegressionComparisonResult) -> str:
     """A Markdown report: data set, recommendation, and the table of every strategy.
+
+    A :class:`RegressionComparisonResult` gets its own table (SERA and errors by region).
 
     Examples
     --------
@@ -53,6 +58,10 @@ def render_markdown(result: ComparisonResult) -> str:
     >>> text.splitlines()[0]
     '# Imbalance strategies compared on data'
     """
+    if not isinstance(result, ComparisonResult):
+        from ._regression_render import regression_markdown
+
+        return regression_markdown(result)
     summary = result.summary()
     cols = _columns(result)
     rec = result.recommendation
@@ -75,8 +84,14 @@ def render_markdown(result: ComparisonResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_terminal(result: ComparisonResult, console: Any = None) -> None:
+def render_terminal(
+    result: ComparisonResult | RegressionComparisonResult, console: Any = None
+) -> None:
     """Print the comparison as a rich table with the recommendation (needs the cli extra)."""
+    if not isinstance(result, ComparisonResult):
+        from ._regression_render import regression_terminal
+
+        return regression_terminal(result, console)
     from rich.console import Console
     from rich.table import Table
 
