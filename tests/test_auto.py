@@ -169,8 +169,65 @@ def test_default_candidates_follow_the_model():
     X, _ = _data(n=50)
     assert default_candidates(LogisticRegression(), X) == ["none", "weights", "ros", "smote"]
     assert "weights" in default_candidates(make_pipeline(StandardScaler(), LogisticRegression()), X)
-    # weighted binning makes HistGradientBoosting 10-100x slower: over-sampling stands in
-    assert "weights" not in default_candidates(HistGradientBoostingClassifier(), X)
+    # gradient boosting: the blend of the plain model and SMOTE (docs/recommendation.md)
+    assert default_candidates(HistGradientBoostingClassifier(), X) == ["none|smote"]
+    # no SMOTE on non-numeric columns; weighted binning makes HistGradientBoosting 10-100x
+    # slower, so over-sampling stands in for class weights
+    words = np.array([["a", "b"]] * 4, dtype=object)
+    assert default_candidates(HistGradientBoostingClassifier(), words) == ["none", "ros"]
+
+
+def test_gradient_boosting_deploys_the_blend_of_plain_and_smote_by_default():
+    X, y = _data(n=300)
+    model = AutoImbalanceClassifier(HistGradientBoostingClassifier(max_iter=20), random_state=0)
+    model.fit(X, y)
+    assert model.strategy_ == "none|smote" and list(model.cv_results_) == ["none|smote"]
+    assert model.calibration_ == "prior" and model.cv_results_["none|smote"]["n_scored"] == 300
+    # each member: 4 fold models and the refit
+    kinds = sorted(type(e).__name__ for e in model.estimators_)
+    assert kinds == ["HistGradientBoostingClassifier"] * 5 + ["ResampledClassifier"] * 5
+    assert np.array_equal(model.predict(X) == 1, model.predict_proba(X)[:, 1] >= model.threshold_)
+
+
+def test_a_blend_is_the_mean_of_its_members_probabilities():
+    X, y = _data(n=400)
+
+    def refit(strategies):
+        model = AutoImbalanceClassifier(strategies=strategies, deploy="refit", random_state=0)
+        return model.fit(X, y)
+
+    blend, none, ros = refit(["none|ros"]), refit(["none"]), refit(["ros"])
+    assert blend.strategy_ == "none|ros" and len(blend.estimators_) == 2
+    expected = (none.predict_proba(X) + ros.predict_proba(X)) / 2
+    np.testing.assert_allclose(blend.predict_proba(X), expected, rtol=0, atol=1e-12)
+    named = AutoImbalanceClassifier(strategies={"mix": "none|ros"}, random_state=0).fit(X, y)
+    assert named.strategy_ == "mix" and len(named.estimators_) == 10
+
+
+class FitCounter(ClassifierMixin, BaseEstimator):
+    """Counts its fits; P(1) from the sign of the first column."""
+
+    fits: ClassVar[int] = 0
+
+    def fit(self, X, y):
+        FitCounter.fits += 1
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        p = (np.asarray(X)[:, 0] > 0).astype(float) * 0.6 + 0.2
+        return np.column_stack([1 - p, p])
+
+
+def test_a_member_shared_with_a_candidate_is_fitted_once_per_fold():
+    X, y = _data(n=300)
+    FitCounter.fits = 0
+    model = AutoImbalanceClassifier(FitCounter(), strategies=["none", "none|ros"], random_state=0)
+    model.fit(X, y)
+    # none and ros on 4 folds, then the refit of the chosen candidate (1 or 2 members)
+    refits = 2 if model.strategy_ == "none|ros" else 1
+    assert FitCounter.fits == 8 + refits
+    assert set(model.cv_results_) == {"none", "none|ros"}
 
 
 @pytest.mark.parametrize(
@@ -185,6 +242,9 @@ def test_default_candidates_follow_the_model():
         ({"pos_label": 7}, "pos_label=7"),
         ({"estimator": SVC()}, "no predict_proba"),
         ({"strategies": ["magic"]}, "'magic' is not known"),
+        ({"strategies": ["none|magic"]}, "'magic' is not known"),
+        ({"strategies": ["ros", "ros"]}, "unique and non-empty"),
+        ({"strategies": []}, "unique and non-empty"),
     ],
 )
 def test_bad_parameters_are_explained(params, words):

@@ -34,7 +34,7 @@ from ._fold_fits import (
     to_true_prior,
     training_counts,
 )
-from ._search import ThresholdRule, cross_fit
+from ._search import Blend, Candidate, ThresholdRule, cross_fit, members_of
 from ._select import N_BOOT, Objective, select
 
 __all__ = ["AutoImbalanceClassifier", "default_candidates"]
@@ -44,22 +44,44 @@ _DEPLOY = ("folds", "refit", "both")
 
 def default_candidates(model: Estimator, X: ArrayLike) -> list[str]:
     """``none``, ``weights`` (when the classifier has ``class_weight``), ``ros`` and ``smote``
-    (when the sampler will see numbers only).
+    (when the sampler will see numbers only); for ``HistGradientBoostingClassifier``, the
+    blend ``none|smote`` alone (when SMOTE applies).
 
     Random under-sampling is not among them: it was the worst strategy with every model of
     the benchmark (docs/recommendation.md), and with gradient boosting on small training
     folds it leaves too few rows to split. Nor are class weights for
     ``HistGradientBoostingClassifier``: with weights it bins the features by weighted
     percentiles, 10 to 100 times slower than its own fit (random over-sampling plays the same
-    part). Name either in ``strategies`` to try it."""
+    part). Name either in ``strategies`` to try it. With gradient boosting, the mean of the
+    plain model's and SMOTE's calibrated probabilities beat choosing among none, ROS and SMOTE
+    on the 8 sets of the threshold study and the 33 of the benchmark (the choice follows the
+    noise of inner folds with 10 to 30 minority rows; docs/recommendation.md).
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import HistGradientBoostingClassifier
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from imbalance.auto import default_candidates
+    >>> default_candidates(LogisticRegression(), [[0.0, 1.0]])
+    ['none', 'weights', 'ros', 'smote']
+    >>> default_candidates(HistGradientBoostingClassifier(), [[0.0, 1.0]])
+    ['none|smote']
+    """
     prep, clf = split_model(model)
+    numeric = bool(prep) or _all_numeric(X)
+    if isinstance(clf, HistGradientBoostingClassifier) and numeric:
+        return ["none|smote"]
     names = ["none"]
     if "class_weight" in clf.get_params() and not isinstance(clf, HistGradientBoostingClassifier):
         names.append("weights")
     names += ["ros"]
-    if prep or _all_numeric(X):
+    if numeric:
         names.append("smote")
     return names
+
+
+def _spec_name(spec: Any) -> str:
+    return spec.strip().lower() if isinstance(spec, str) else type(spec).__name__
 
 
 def _all_numeric(X: ArrayLike) -> bool:
@@ -79,11 +101,13 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     those whose probabilities are no worse than the plain model's (Brier score no higher,
     average precision no lower, out of fold), so it never buys decisions with probabilities.
     After the first fold only the plain model and the most promising other candidate go on
-    (successive halving). The deployed model averages the chosen candidate refitted on all the
-    rows (weight 1/2) and its fold models (1/2 between them), which produced the out-of-fold
-    probabilities the threshold was chosen on. Nothing but the training data is used, so the
-    estimator nests in cross-validation. docs/recommendation.md gives the measurements behind
-    each choice.
+    (successive halving). With ``HistGradientBoostingClassifier`` the default candidate is the
+    blend ``none|smote``: the mean of the plain model's and SMOTE's calibrated probabilities,
+    which beat choosing between them on the measured data (docs/recommendation.md). The
+    deployed model averages the chosen candidate refitted on all the rows (weight 1/2) and its
+    fold models (1/2 between them), which produced the out-of-fold probabilities the threshold
+    was chosen on. Nothing but the training data is used, so the estimator nests in
+    cross-validation. docs/recommendation.md gives the measurements behind each choice.
 
     Parameters
     ----------
@@ -102,8 +126,10 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         The class a positive decision means; default the rarest class.
     strategies : "auto" or list, default="auto"
         Candidates, as in :func:`~imbalance.report.compare_strategies` (names or sampler
-        objects; ``+prior`` and ``+threshold`` are implied). ``"auto"``:
-        :func:`default_candidates`.
+        objects; ``+prior`` and ``+threshold`` are implied), and blends: names joined by ``|``
+        (``"none|smote"``), a candidate whose probabilities are the mean of its members'
+        calibrated ones (each member fitted once, also when it is a candidate itself).
+        ``"auto"``: :func:`default_candidates`.
     cv : int, default=4
         Inner stratified folds (lowered to the size of the rarest class when it is smaller).
         Four keeps the fit within about 15 times the model's own (each candidate that goes on
@@ -130,13 +156,14 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
     strategy_ : str
         The chosen candidate.
     calibration_ : {"prior", "sigmoid"}
-        How its probabilities are mapped back to the true priors.
+        How its probabilities are mapped back to the true priors (for a blend whose members
+        differ, both joined by ``/``).
     threshold_ : float
         ``predict`` says ``pos_label_`` when ``predict_proba[:, pos] >= threshold_``.
     estimators_ : list of classifiers
-        The deployed models (preprocessing included): the chosen candidate fitted on each
-        training fold and/or on all the rows, as ``deploy`` says; ``predict_proba`` averages
-        their calibrated probabilities.
+        The deployed models (preprocessing included): the chosen candidate (each member of a
+        blend) fitted on each training fold and/or on all the rows, as ``deploy`` says;
+        ``predict_proba`` averages their calibrated probabilities.
     cv_results_ : dict of {str: dict}
         Per candidate: ``threshold``, ``value`` (the metric out of fold at that threshold),
         ``brier``, ``average_precision``, ``n_scored`` (rows scored: fewer when dropped early),
@@ -292,8 +319,8 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         scores = [oof[c.name]["score"] for c in candidates if not oof[c.name]["dropped"]]
         chosen, self.reason_ = select(scores, objective)
         self.strategy_ = chosen.name
-        strategy = next(c for c in candidates if c.name == chosen.name)
-        self._deploy(strategy, oof[chosen.name], model, X, labels, positive)
+        candidate = next(c for c in candidates if c.name == chosen.name)
+        self._deploy(candidate, oof, model, X, labels, positive)
         self.threshold_ = chosen.threshold
         self.classes_, self.pos_label_ = classes, positive
         self.cv_results_ = {
@@ -330,56 +357,93 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         X: ArrayLike,
         y01: np.ndarray,
         folds: list[tuple[np.ndarray, np.ndarray]],
-    ) -> list[Strategy]:
+    ) -> list[Candidate]:
         names = default_candidates(model, X) if self.strategies == "auto" else self.strategies
-        parsed = parse_strategies(names, self.random_state)
         n_min_train = int(min(y01[train].sum() for train, _ in folds))
         n_min_train = min(n_min_train, int(min(len(tr) - y01[tr].sum() for tr, _ in folds)))
-        out: list[Strategy] = []
-        for s in parsed:
-            if s.after == "threshold" or s.after == "prior":
-                s = Strategy(s.name.partition("+")[0], s.base, s.sampler, None)
-            if s.base == "sampler":
-                sampler, note = adapt_neighbours(s.sampler, n_min_train)
-                if note:
-                    self.notes_.append(note)
-                if sampler is None:
-                    continue
-                s = with_sampler(s, sampler)
-            if s.name not in [c.name for c in out]:
-                out.append(s)
-        if not out:
+        specs = list(names.items()) if isinstance(names, dict) else [(None, n) for n in names]
+        given = [str(k) if k is not None else _spec_name(v) for k, v in specs]
+        if not specs or len(set(given)) != len(given):
+            raise InvalidParameterError(
+                f"strategy names must be unique and non-empty; got {given}."
+            )
+        out: list[Candidate] = []
+        for key, spec in specs:
+            if isinstance(spec, str) and "|" in spec:
+                members: dict[str, Strategy] = {}
+                for part in spec.split("|"):
+                    one = self._one(part.strip(), None, n_min_train)
+                    if one is not None:
+                        members.setdefault(one.name, one)
+                kept = tuple(members.values())
+                if len(kept) > 1:
+                    out.append(Blend(key or "|".join(members), kept))
+                elif kept:
+                    out.append(kept[0])
+                continue
+            one = self._one(spec, key, n_min_train)
+            if one is not None:
+                out.append(one)
+        unique: list[Candidate] = []
+        for c in out:
+            if c.name not in [u.name for u in unique]:
+                unique.append(c)
+        if not unique:
             raise InvalidDataError("no candidate strategy is left: " + " ".join(self.notes_))
-        return out
+        return unique
+
+    def _one(self, spec: str | Any, key: str | None, n_min_train: int) -> Strategy | None:
+        """One strategy from its spec (``+prior`` and ``+threshold`` implied), its sampler's
+        neighbours fitted to the training folds; None when it cannot apply (with a note)."""
+        parsed = parse_strategies({key: spec} if key is not None else [spec], self.random_state)
+        s = parsed[0]
+        if s.after == "threshold" or s.after == "prior":
+            s = Strategy(s.name.partition("+")[0], s.base, s.sampler, None)
+        if s.base == "sampler":
+            sampler, note = adapt_neighbours(s.sampler, n_min_train)
+            if note:
+                self.notes_.append(note)
+            if sampler is None:
+                return None
+            s = with_sampler(s, sampler)
+        return s
 
     def _deploy(
         self,
-        strategy: Strategy,
-        entry: dict[str, Any],
+        candidate: Candidate,
+        state: dict[str, dict[str, Any]],
         model: Estimator,
         X: ArrayLike,
         labels: np.ndarray,
         positive: Label,
     ) -> None:
+        """The deployed models of the chosen candidate (of each member of a blend, each member
+        weighing the same), with the priors or sigmoid that calibrate each."""
         if self.deploy not in _DEPLOY:
             raise InvalidParameterError(
                 f"deploy={self.deploy!r} must be one of {', '.join(map(repr, _DEPLOY))}."
             )
-        fits: list[FoldOutput] = entry["fits"]
         share = {"folds": 0.0, "refit": 1.0, "both": 0.5}[self.deploy]
-        members = [(f.model, *f.positive(positive)[1:], (1 - share) / len(fits)) for f in fits]
-        if share > 0:
-            est = build_base(strategy, model).fit(X, labels)
-            seen, given = training_counts(est, labels)
-            p_seen = seen[positive] / sum(seen.values())
-            p_given = given[positive] / sum(given.values())
-            members = [m for m in members if m[3] > 0] + [(est, p_seen, p_given, share)]
+        parts = members_of(candidate)
+        members: list[tuple[Any, float, float, float, Any]] = []
+        for strategy in parts:
+            entry = state[strategy.name]
+            fits: list[FoldOutput] = entry["fits"]
+            weight = (1 - share) / len(fits) / len(parts)
+            if weight > 0:
+                sigmoid = entry["map"]
+                members += [(f.model, *f.positive(positive)[1:], weight, sigmoid) for f in fits]
+            if share > 0:
+                est = build_base(strategy, model).fit(X, labels)
+                seen, given = training_counts(est, labels)
+                p_seen = seen[positive] / sum(seen.values())
+                p_given = given[positive] / sum(given.values())
+                members.append((est, p_seen, p_given, share / len(parts), entry["map"]))
+            for fit in fits:
+                fit.model = None
         self.estimators_ = [m[0] for m in members]
         self._members = [m[1:] for m in members]
-        self.calibration_ = entry["calibration"]
-        self._map = entry["map"]
-        for fit in fits:
-            fit.model = None
+        self.calibration_ = state[candidate.name]["calibration"]
 
     # ------------------------------------------------------------------ predict
 
@@ -388,13 +452,15 @@ class AutoImbalanceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator
         mean over the deployed models of their probabilities mapped back to the true priors."""
         check_is_fitted(self, "estimators_")
         p = np.zeros(_containers.n_rows(X))
-        for est, (train_prior, true_prior, w) in zip(self.estimators_, self._members, strict=True):
+        for est, (train_prior, true_prior, w, sigmoid) in zip(
+            self.estimators_, self._members, strict=True
+        ):
             raw = np.asarray(est.predict_proba(X), dtype=np.float64)
             col = int(np.flatnonzero(np.asarray(est.classes_) == self.pos_label_)[0])
-            if self._map is None:
+            if sigmoid is None:
                 p += w * to_true_prior(raw[:, col], train_prior, true_prior)
             else:
-                p += w * apply_sigmoid(raw[:, col], *self._map)
+                p += w * apply_sigmoid(raw[:, col], *sigmoid)
         pos = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
         out = np.empty((len(p), 2))
         out[:, pos], out[:, 1 - pos] = p, 1.0 - p
