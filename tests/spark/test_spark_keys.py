@@ -95,3 +95,21 @@ def test_a_window_that_misses_its_cut_stops_the_job(spark):
     assert out is not None
     with pytest.raises(PySparkException, match="missed its cut"):
         out.collect()
+
+
+def test_many_classes_use_the_map_lookup_and_keep_the_dask_rows(spark):
+    rng = np.random.default_rng(3)
+    n = 600
+    labels = np.minimum(rng.geometric(0.15, size=n), 20).astype(np.int64)  # 20 classes
+    pdf = pd.DataFrame({"id": np.arange(n) * 3 + 1, "a": rng.normal(size=n), "label": labels})
+    assert pdf["label"].nunique() > 16  # more than the chain of comparisons handles
+    got, _ = imbalance.spark.RandomUnderSampler(
+        sampling_strategy={c: 2 for c in range(1, 21)}, random_state=4, row_id="id"
+    ).fit_resample(spark.createDataFrame(pdf).repartition(2), "label")
+    want, _ = imbalance_dask.RandomUnderSampler(
+        sampling_strategy={c: 2 for c in range(1, 21)}, random_state=4, row_id="id"
+    ).fit_resample(dd.from_pandas(pdf, npartitions=3), "label")
+    pd.testing.assert_frame_equal(
+        rows_of(to_pandas(got)), rows_of(want.compute()), check_dtype=False
+    )
+    assert to_pandas(got)["label"].value_counts().to_dict() == dict.fromkeys(range(1, 21), 2)

@@ -3,9 +3,11 @@
 Needs ``pip install "imbalance[spark]"``. Samplers take a DataFrame and the name of its label
 column, ``fit_resample(df, "label") -> (df_resampled, df_resampled.select("label"))``, run one
 job (a ``groupBy`` counting the labels of each partition) and return lazy DataFrames with
-exactly ``target_counts_`` rows per class. They run the Dask samplers' kernels
-(:mod:`imbalance._partitioned`) in ``mapInPandas`` / pandas UDFs, so for an int
-``random_state`` and the same row ids they draw the same rows as :mod:`imbalance.dask`.
+exactly ``target_counts_`` rows per class. Row keys are Spark SQL's ``xxhash64(seed, id)``,
+which the Dask samplers' kernels (:mod:`imbalance._partitioned`) compute in numpy, so for an
+int ``random_state`` and the same row ids they draw the same rows as :mod:`imbalance.dask`.
+Under-sampling without replacement runs in Spark SQL alone; the other draws run the kernels in
+``mapInPandas`` / pandas UDFs.
 """
 
 from __future__ import annotations

@@ -54,6 +54,18 @@ def keyed(data: SparkData) -> DataFrame:
     return data.df.withColumn(ID, row_ids(data))
 
 
+def _drawn_classes(
+    df: DataFrame, label: str, classes: list[Any], draws: list[ClassDraw], modes: tuple[str, ...]
+) -> DataFrame:
+    """The rows of the classes drawn in one of ``modes``: a class that gives no row (the
+    majority when over-sampling) never reaches Python. The filter comes after the id column,
+    which Spark never moves it below (the id is not deterministic), so positions hold."""
+    if all(d.mode in modes for d in draws):
+        return df
+    wanted = [c for c, d in zip(classes, draws, strict=True) if d.mode in modes]
+    return df.where(F.col(label).isin(wanted))
+
+
 def _summaries(data: SparkData, classes: list[Any], draws: list[ClassDraw], seed: int) -> DataFrame:
     label, row_id, offsets = data.label, data.row_id, data.offsets
 
@@ -70,7 +82,11 @@ def _summaries(data: SparkData, classes: list[Any], draws: list[ClassDraw], seed
                 columns=_SUMMARY.fieldNames(),
             )
 
-    return keyed(data).select(label, ID).mapInPandas(summarise, _SUMMARY)
+    return (
+        _drawn_classes(keyed(data), data.label, classes, draws, ("subset", "multiset"))
+        .select(label, ID)
+        .mapInPandas(summarise, _SUMMARY)
+    )
 
 
 def _decode(row: Any) -> WindowSummary:
@@ -158,7 +174,8 @@ def drawn_multiplicity(
         kept = [c for c, d in zip(classes, draws, strict=True) if d.mode == "all"]
         return keyed(data).withColumn(M, F.col(data.label).isin(kept).cast("long"))
     cuts = _cuts(_summaries(data, classes, draws, seed), data, classes, draws)
-    joined = keyed(data).join(F.broadcast(cuts), on=data.label, how="inner")
+    rows = _drawn_classes(keyed(data), data.label, classes, draws, ("all", "subset", "multiset"))
+    joined = rows.join(F.broadcast(cuts), on=data.label, how="inner")
     udf = _multiplicity_udf(data, classes, draws, seed)
     m: Column = udf(F.col(data.label), F.col(ID), F.col(_T), F.col(_K), F.col(_N))
     return joined.withColumn(M, m).select(*data.columns, ID, M)

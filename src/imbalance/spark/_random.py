@@ -69,12 +69,13 @@ class RandomUnderSampler(_SparkRandomSampler):
     exactly ``target_counts_`` rows per class. Nothing but the counts reaches the driver.
 
     Each row's key is its id (``row_id``, or its position in the DataFrame) hashed with the
-    seed, by the very kernels the Dask sampler runs; a class keeps its rows of smallest key,
-    with an exact threshold found from a few candidates near it. So for an int
-    ``random_state`` and the same row ids, the rows kept are those
+    seed by Spark SQL's ``xxhash64``, the hash the Dask sampler's kernels compute; a class
+    keeps its rows of smallest key, with an exact threshold found from a few candidates near
+    it. So for an int ``random_state`` and the same row ids, the rows kept are those
     :class:`imbalance.dask.RandomUnderSampler` keeps, whatever the partitioning of either.
-    Features never pass through Python (vector columns included): a pandas UDF over the label
-    and id columns says which rows stay, Spark filters.
+    Nothing passes through Python: with integer ids or positions the whole plan is Spark SQL
+    (one aggregation finds the thresholds, a filter keeps the rows); string ids and
+    ``replacement=True`` run the kernels in a pandas UDF over the label and id columns only.
 
     Parameters
     ----------
