@@ -8,19 +8,27 @@ Run (the machine is shared: nice, once):
 
 Parts: (1) SMOGN on 3,000 x 10 rows, ours and smogn's in the same run (smogn in a subprocess of
 its own environment), with the largest phi difference and the rows per region of both outputs;
-(2) our SMOGN on 1,000,000 x 20 rows. Results go to stdout as markdown (copied into
-bench/RESULTS-regression.md). The 5x2 cross-validation on the real data sets is
-bench/quality_regression.py; the deep long-tailed benchmark is bench/longtail_regression.py.
+(2) our SMOGN on 1,000,000 x 20 rows, on noise (``skewed_data``) and on rows near a
+3-dimensional manifold (``structured_data``), with CPU and wall seconds per phase. Results go
+to stdout as markdown (copied into bench/RESULTS-regression.md). The 5x2 cross-validation on
+the real data sets is bench/quality_regression.py; the deep long-tailed benchmark is
+bench/longtail_regression.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import importlib
 import json
+import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,6 +61,16 @@ def skewed_data(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d))
     y = np.exp(X[:, 0] + 0.5 * X[:, 1]) + 0.1 * rng.normal(size=n)
+    return X, y
+
+
+def structured_data(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """d features near a 3-dimensional manifold: 3 latent Gaussian factors through a fixed
+    random 3 x d map plus small noise; y heavy-tailed (log-normal) in the factors."""
+    rng = np.random.default_rng(seed)
+    factors = rng.normal(size=(n, 3))
+    X = factors @ rng.normal(size=(3, d)) + 0.05 * rng.normal(size=(n, d))
+    y = np.exp(factors[:, 0] + 0.5 * factors[:, 1]) + 0.1 * rng.normal(size=n)
     return X, y
 
 
@@ -103,19 +121,78 @@ def part_smogn(smogn_python: str | None) -> None:
     print(f"- input rows per region: {regions(y, points)}\n")
 
 
+# Phases of SMOGN's fit_resample timed in part_scale: (owner module, attribute, label).
+PHASES = [
+    ("imbalance.regression._base", "RegressionSampler._resolve_targets", "phi and bumps"),
+    ("imbalance.regression._smoter", "neighbor_index", "neighbour index built"),
+    ("imbalance.neighbors._index", "NeighborIndex.kneighbors", "neighbour search"),
+    ("imbalance.neighbors._index", "finish", "  of which the float64 proof"),
+    ("imbalance.regression._smoter", "SMOGN._half_median_distance", "median distances"),
+    ("imbalance.regression._smoter", "_interpolate", "synthesis: interpolation"),
+    ("imbalance.regression._smoter", "_noise", "synthesis: noise"),
+]
+
+
+@contextlib.contextmanager
+def timed_phases(times: dict[str, list[float]]) -> Iterator[None]:
+    """Add each phase's CPU seconds and wall seconds to ``times`` while inside."""
+    patched = []
+    for module, attr, label in PHASES:
+        owner: Any = importlib.import_module(module)
+        *path, name = attr.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = getattr(owner, name)
+        patched.append((owner, name, original))
+        setattr(owner, name, _timed(original, times.setdefault(label, [0.0, 0.0])))
+    try:
+        yield
+    finally:
+        for owner, name, original in reversed(patched):
+            setattr(owner, name, original)
+
+
+def _timed(func: Any, slot: list[float]) -> Any:
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        cpu, wall = time.process_time(), time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            slot[0] += time.process_time() - cpu
+            slot[1] += time.perf_counter() - wall
+
+    return run
+
+
 def part_scale() -> None:
-    X, y = skewed_data(1_000_000, 20, 1)
-    model = SMOGN(random_state=0)
-    start = time.perf_counter()
-    X_res, _ = model.fit_resample(X, y)
-    seconds = time.perf_counter() - start
     print("## SMOGN, 1,000,000 x 20\n")
-    print(
-        f"- {seconds:.1f} s; bumps {model.bump_counts_.tolist()} -> "
-        f"{list(model.target_counts_.values())}; {X_res.shape[0]:,} rows out; "
-        f"{int(model.synthetic_noise_.sum()):,} of {model.synthetic_noise_.size:,} new rows "
-        "by noise\n"
-    )
+    for name, make in (("noise", skewed_data), ("structured", structured_data)):
+        X, y = make(1_000_000, 20, 1)
+        model = SMOGN(random_state=0)
+        times: dict[str, list[float]] = {}
+        load = os.getloadavg()[0]
+        cpu, wall = time.process_time(), time.perf_counter()
+        with timed_phases(times):
+            X_res, _ = model.fit_resample(X, y)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(
+            f"- {name}: {wall:.1f} s wall, {cpu:.1f} CPU-s (load {load:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after); bumps {model.bump_counts_.tolist()} -> "
+            f"{list(model.target_counts_.values())}; {X_res.shape[0]:,} rows out; "
+            f"{int(model.synthetic_noise_.sum()):,} of {model.synthetic_noise_.size:,} new rows "
+            "by noise"
+        )
+        rest = [cpu, wall]
+        for label, (phase_cpu, phase_wall) in times.items():
+            print(
+                f"  {'  ' * label.startswith(' ')}- {label.strip()}: {phase_cpu:.1f} CPU-s, "
+                f"{phase_wall:.1f} s wall"
+            )
+            if not label.startswith(" "):
+                rest = [rest[0] - phase_cpu, rest[1] - phase_wall]
+        print(f"  - rest (checks, plan, assembly): {rest[0]:.1f} CPU-s, {rest[1]:.1f} s wall")
+    print()
 
 
 def main() -> None:

@@ -124,6 +124,71 @@ def test_blocked_float32_takes_float32_input_and_all_rows(monkeypatch):
     np.testing.assert_array_equal(kneighbors(X, 150), brute_reference(X, 150))
 
 
+def test_merge_keeps_the_smallest_entries_of_each_row():
+    """The blocked searcher's merge against sorting: entries in any order, several per row in
+    a batch (more than are kept), negative values (float32 rounding of duplicates)."""
+    from imbalance.neighbors._blocked import _merge
+
+    rng = np.random.default_rng(31)
+    n, m = 40, 4
+    best = np.full((n, m), np.inf, dtype=np.float32)
+    pos = np.zeros((n, m), dtype=np.intp)
+    threshold = np.full(n, np.inf, dtype=np.float32)
+    given = []
+    for size in (0, 30, 300, 5, 200):
+        row = rng.integers(0, n, size)
+        col = rng.integers(0, 1_000_000, size)
+        value = rng.normal(size=size).astype(np.float32)
+        _merge(best, pos, threshold, row, col, value)
+        given.extend(zip(row.tolist(), value.tolist(), col.tolist(), strict=True))
+    for r in range(n):
+        expected = sorted((v, c) for row, v, c in given if row == r)[:m]
+        order = np.argsort(best[r])
+        got = [(float(v), int(c)) for v, c in zip(best[r, order], pos[r, order], strict=True)]
+        assert got[: len(expected)] == expected
+        assert threshold[r] == (expected[-1][0] if len(expected) == m else np.inf)
+
+
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
+def test_every_row_against_the_others_goes_to_symmetric_tiles(monkeypatch):
+    """With faiss installed, a search of every row on one thread is the blocked searcher's
+    (exact, and no row redone in float64: first thresholds leave none short); outside
+    queries are faiss's."""
+    import imbalance.neighbors._refine as refine
+
+    redone = []
+    real_exact_rows = refine.exact_rows
+    monkeypatch.setattr(
+        refine, "exact_rows", lambda X, Q, *a: redone.append(len(Q)) or real_exact_rows(X, Q, *a)
+    )
+    rng = np.random.default_rng(32)
+    X = rng.normal(size=(2500, 20))
+    index = NeighborIndex(backend="exact", n_jobs=1).fit(X)
+    reference = NearestNeighbors(n_neighbors=5).fit(X)
+    np.testing.assert_array_equal(index.kneighbors(n_neighbors=5), reference.kneighbors()[1])
+    assert index.algorithm_ == "blocked-float32" and redone == []
+    Q = rng.normal(size=(30, 20))
+    np.testing.assert_array_equal(index.kneighbors(Q, 5), reference.kneighbors(Q)[1])
+    assert index.algorithm_ == "faiss-flat-float32"
+
+
+@pytest.mark.skipif(not HAS_FAISS, reason="faiss (the 'approximate' extra) is not installed")
+@pytest.mark.parametrize(
+    ("cores", "algorithm"), [(2, "blocked-float32"), (8, "faiss-flat-float32")]
+)
+def test_n_jobs_none_keeps_faiss_on_more_than_two_cores(monkeypatch, cores, algorithm):
+    """One thread on symmetric tiles beats faiss on two cores, not on eight: n_jobs=None
+    searches every row with the tiles only where at most two cores are usable."""
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    X = np.random.default_rng(33).normal(size=(2100, 12))
+    index = NeighborIndex(backend="exact").fit(X)
+    found = index.kneighbors(n_neighbors=3)
+    assert index.algorithm_ == algorithm
+    np.testing.assert_array_equal(found, NearestNeighbors(n_neighbors=3).fit(X).kneighbors()[1])
+
+
 def test_tiny_values_are_not_searched_in_float32(monkeypatch):
     """float32 cannot hold squares of 1e-25 (they underflow): the float64 path answers."""
     hide_faiss(monkeypatch)
@@ -179,6 +244,32 @@ def test_float32_unsafe_rows_are_redone_in_float64(without_faiss, monkeypatch):
     X = rng.normal(size=(500, 20)) * 1e-3 + 1e6
     X[:, 0] += rng.normal(size=500) * 1e4
     np.testing.assert_array_equal(kneighbors(X, 5), brute_reference(X, 5))
+
+
+def test_lists_not_proven_are_searched_again_with_more_candidates(monkeypatch):
+    """Rows crowded near a plane, and a few far ones that widen the rounding bound: the k-th
+    distance of many lists is too near their bound, a bound four times farther out proves
+    them all, and none is searched in float64 over all rows."""
+    import imbalance.neighbors._refine as refine
+
+    unproven, redone = [], []
+    real_unproven, real_exact_rows = refine._unproven, refine.exact_rows
+
+    def count_unproven(*args):
+        rows = real_unproven(*args)
+        unproven.append(rows.size)
+        return rows
+
+    monkeypatch.setattr(refine, "_unproven", count_unproven)
+    monkeypatch.setattr(
+        refine, "exact_rows", lambda X, Q, *a: redone.append(len(Q)) or real_exact_rows(X, Q, *a)
+    )
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(3000, 3)) @ rng.normal(size=(3, 20)) + 0.01 * rng.normal(size=(3000, 20))
+    X[:5] *= 21
+    expected = NearestNeighbors(n_neighbors=5).fit(X).kneighbors()[1]
+    np.testing.assert_array_equal(kneighbors(X, 5), expected)
+    assert unproven[0] > 100 and unproven[1:] == [0] and redone == []
 
 
 def test_results_do_not_depend_on_n_jobs():

@@ -14,13 +14,17 @@ Backends
     force in float32: with faiss's flat index when the optional ``faiss`` package is installed
     (``pip install "imbalance[approximate]"``), otherwise with numpy matrix products in tiles
     (rows grouped into cells, so that each query's first tile gives it a tight threshold and
-    later tiles are rarely inspected; a search of all rows among themselves computes each
-    pair of tiles once for both sides). Both measured 1.3-2x faster than scikit-learn's
-    float64 brute force on 20 features (``bench/RESULTS-smote.md``). Every candidate distance
-    is then recomputed in float64 from the row differences, and each query whose candidate
-    list cannot be proven complete under a rigorous rounding-error bound is searched again in
-    float64 over all rows. The result is therefore the same whatever the internals,
-    ``n_jobs`` or the block sizes: it equals sorting all rows by float64 distance.
+    later tiles are rarely inspected). Both measured 1.3-2x faster than scikit-learn's
+    float64 brute force on 20 features (``bench/RESULTS-smote.md``). A search of all rows
+    among themselves (2,048 rows or more, on one thread: ``n_jobs=1``, or None with at most
+    two cores) is the numpy tiles' either way: they compute each pair once for both rows,
+    1.5-3x faster than faiss
+    (``bench/RESULTS-regression.md``). Every candidate distance
+    is then recomputed in float64 from the row differences; a query whose candidate list
+    cannot be proven complete under a rigorous rounding-error bound is searched again with
+    four times as many candidates, and if still not proven, in float64 over all rows. The
+    result is therefore the same whatever the internals, ``n_jobs`` or the block sizes: it
+    equals sorting all rows by float64 distance.
 ``"approximate"``
     Inverted lists (IVF) from the optional ``faiss`` package (``pip install
     "imbalance[approximate]"``): the rows are split into about ``4 * sqrt(n)`` k-means cells and

@@ -1,11 +1,13 @@
 """Exact float32 candidates from numpy matrix products, in tiles of rows grouped into cells.
 
 The searcher the 'exact' backend uses for dense data with more than a few features when faiss
-is not installed; :func:`nearest_centre` also files rows into cells for others.
+is not installed, and for a search of every row among the others either way (its symmetric
+tiles); :func:`nearest_centre` also files rows into cells for others.
 """
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -16,9 +18,30 @@ from ._common import BLOCK_CELLS, EXTRA, U32, Candidates, Searcher, drop_own, n_
 
 # Blocked float32 search: queries and rows per tile, rows per cell, columns of the first tile.
 _TILE_QUERIES = 512
-_TILE_ROWS = 512
+_TILE_ROWS = 1024
 _CELL_ROWS = 1024
 _FIRST_TILE = 2048
+
+
+def one_thread(n_jobs: int | None) -> bool:
+    """Whether a search of every row is run on one thread: ``n_jobs=1``, or ``None`` where at
+    most two cores are usable (there, one thread on the symmetric tiles measured faster than
+    two, and than faiss on two: ``bench/RESULTS-regression.md``; with more cores the
+    libraries keep their defaults)."""
+    if n_jobs is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        return (cores or os.cpu_count() or 1) <= 2
+    return n_jobs == 1
+
+
+def all_pairs_step(n: int, k: int, own: np.ndarray | None, n_jobs: int | None) -> int:
+    """Tile of :meth:`BlockSearcher._search_all`, or 0 where it does not answer: it answers
+    a search of every row (in order, each excluding its own) on one worker, over two tiles
+    or more."""
+    if own is None or len(own) != n or n_workers(n_jobs) != 1:
+        return 0
+    step = max(_TILE_ROWS, min(k + EXTRA + 2, n) + 1)
+    return step if n >= 2 * step and bool((own == np.arange(n)).all()) else 0
 
 
 class BlockSearcher(Searcher):
@@ -54,16 +77,15 @@ class BlockSearcher(Searcher):
     ) -> Candidates:
         n_ask = min(k + EXTRA + (own is not None), self.n)
         m = min(n_ask + 1, self.n)
+        step = all_pairs_step(self.n, k, own, self.n_jobs)
+        if step:
+            with threads(1 if one_thread(self.n_jobs) else self.n_jobs):
+                cand, bound = self._search_all(n_ask - 1, step)
+            return Candidates(cand, bound, self.error_scale, self.name)
         Q = np.asarray(Qc, dtype=np.float32)
         if not len(Q):
             empty = np.empty((0, n_ask - (own is not None)), dtype=np.intp)
             return Candidates(empty, np.empty(0), self.error_scale, self.name)
-        step = max(_TILE_ROWS, m + 1)
-        whole = own is not None and len(own) == self.n and bool((own == np.arange(self.n)).all())
-        if whole and self.n >= 2 * step and n_workers(self.n_jobs) == 1:
-            with threads(self.n_jobs):
-                cand, bound = self._search_all(n_ask - 1, step)
-            return Candidates(cand, bound, self.error_scale, self.name)
         cell = nearest_centre(Q, self.centres)
         q_order = np.argsort(cell, kind="stable")
         Q32 = np.empty((len(Q), Q.shape[1] + 1), dtype=np.float32)
@@ -94,7 +116,10 @@ class BlockSearcher(Searcher):
         The product of ``[x, |x|^2, 1]`` and ``[-2y, 1, |y|^2]`` is the squared distance
         itself, symmetric, so one tile serves its rows (row minima) and its columns (column
         minima): half the products of :meth:`_search_block`. Each row starts with the
-        threshold of :meth:`_first_thresholds`; its own position is never a candidate.
+        threshold of :meth:`_first_thresholds`; its own position is never a candidate. The
+        entries below a row's threshold are collected for a whole row of tiles and merged
+        once (a row of tiles holds one tile of each later row, and a merge per tile measured
+        slower than the few more entries a stale threshold lets through).
         """
         n, d = self.n, self.X32.shape[1] - 1
         m = n_ask + 1
@@ -108,24 +133,34 @@ class BlockSearcher(Searcher):
         best = np.full((n, m), np.inf, dtype=np.float32)
         pos = np.zeros((n, m), dtype=np.intp)
         threshold = self._first_thresholds(left, right, spans, m)
-        tile = np.empty((step * 2, step * 2), dtype=np.float32)
+        # One flat buffer: each tile is a contiguous view of it (a product into a strided
+        # view of a larger tile measured twice as slow).
+        tile = np.empty(4 * step * step, dtype=np.float32)
         for i, (start, stop) in enumerate(spans):
             rows = slice(start, stop)
+            later: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
             for start2, stop2 in spans[i:]:
-                cols = slice(start2, stop2)
-                part = tile[: stop - start, : stop2 - start2]
-                np.matmul(left[rows], right[cols].T, out=part)
+                part = tile[: (stop - start) * (stop2 - start2)].reshape(stop - start, -1)
+                np.matmul(left[rows], right[start2:stop2].T, out=part)
                 if start2 == start:
                     np.fill_diagonal(part, np.inf)
-                hit = np.flatnonzero(part.min(axis=1) < threshold[rows])
+                limit = threshold[rows]
+                hit = np.flatnonzero(part.min(axis=1) < limit)
                 if hit.size:
-                    _merge(best[rows], pos[rows], threshold[rows], hit, part[hit], start2)
+                    q, col, value = _below(part[hit], limit[hit, None])
+                    later.append((start + hit[q], start2 + col, value))
                 if start2 == start:
                     continue
-                hit = np.flatnonzero(part.min(axis=0) < threshold[cols])
+                limit = threshold[start2:stop2]
+                hit = np.flatnonzero(part.min(axis=0) < limit)
                 if hit.size:
-                    _merge(best[cols], pos[cols], threshold[cols], hit, part[:, hit].T, start)
-        # A row whose list is short (ties at its first threshold) is left to the exact redo.
+                    # np.take gathers columns several times faster than part[:, hit].
+                    row, q, value = _below(part.take(hit, 1), limit[hit])
+                    later.append((start2 + hit[q], start + row, value))
+            if later:
+                row, col, value = (np.concatenate(parts) for parts in zip(*later, strict=True))
+                _merge(best, pos, threshold, row, col, value)
+        # A row whose list is short (none should be: see _first_thresholds) is redone exactly.
         short = ~np.isfinite(best).all(axis=1)
         threshold[short] = -np.inf
         pos[short] = np.where(np.arange(n)[short, None] == 0, 1, 0)
@@ -144,9 +179,14 @@ class BlockSearcher(Searcher):
         """An upper bound on each row's m-th smallest value: the m-th over its neighbouring rows.
 
         Rows are sorted by cell, so the rows around a tile are mostly of the same cells; none
-        is inserted here (the pairs loop sees every row once), only the threshold is kept.
+        is inserted here (the pairs loop sees every row once), only the threshold is kept,
+        raised by twice the rounding bound: the pairs loop's products round differently, and
+        the m rows that gave it must stay below it there (else the row's list ends short and
+        it is searched again in float64).
         """
-        n = self.n
+        n, d = self.n, self.X32.shape[1] - 1
+        norms = np.sqrt(self.X32[:, d], dtype=np.float64)
+        raise_by = 2.0 * self.error_scale * (norms + norms.max(initial=0.0)) ** 2
         width = max(_FIRST_TILE, m + 1)
         threshold = np.empty(n, dtype=np.float32)
         for start, stop in spans:
@@ -156,7 +196,8 @@ class BlockSearcher(Searcher):
             own_cols = np.arange(start, stop) - lo
             inside = (own_cols >= 0) & (own_cols < hi - lo)
             near[np.flatnonzero(inside), own_cols[inside]] = np.inf
-            threshold[start:stop] = np.partition(near, m - 1, axis=1)[:, m - 1]
+            near.partition(m - 1, axis=1)
+            threshold[start:stop] = near[:, m - 1] + raise_by[start:stop]
         return threshold
 
     def _search_block(self, q: np.ndarray, cell: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -176,33 +217,62 @@ class BlockSearcher(Searcher):
             np.matmul(q, self.X32[start:stop].T, out=part)
             hit = np.flatnonzero(part.min(axis=1) < threshold)
             if hit.size:
-                _merge(best, pos, threshold, hit, part[hit], start)
+                row, col, value = _below(part[hit], threshold[hit, None])
+                _merge(best, pos, threshold, hit[row], start + col, value)
         return best, pos
+
+
+def _below(values: np.ndarray, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row, column and value of the entries of ``values`` below ``limit`` (broadcast), in
+    row-major order (flatnonzero and divmod: np.nonzero on a 2-D mask measured 17x slower)."""
+    flat = np.flatnonzero(values < limit)
+    row, col = np.divmod(flat, values.shape[1])
+    return row, col, values.ravel()[flat]
 
 
 def _merge(
     best: np.ndarray,
     pos: np.ndarray,
     threshold: np.ndarray,
-    hit: np.ndarray,
-    values: np.ndarray,
-    offset: int,
+    row: np.ndarray,
+    col: np.ndarray,
+    value: np.ndarray,
 ) -> None:
-    """Fold the entries of ``values`` below each query's threshold into its m best, in place."""
+    """Fold entries ``(row, col, value)``, in any order, into each row's m best, in place.
+
+    One sort by (row, value) keeps each row's m smallest new entries; its pool is then its
+    m best and those: at most 2m wide, whatever the number of entries.
+    """
+    if not row.size:
+        return
     m = best.shape[1]
-    q_i, col = np.nonzero(values < threshold[hit, None])
-    counts = np.bincount(q_i, minlength=hit.size)
-    slot = m + np.arange(q_i.size) - (np.cumsum(counts) - counts)[q_i]
-    pool_v = np.empty((hit.size, m + int(counts.max())), dtype=np.float32)
+    order = np.argsort(_row_value_key(row, value))
+    row, col, value = row[order], col[order], value[order]
+    first = np.flatnonzero(np.diff(row, prepend=-1))
+    counts = np.diff(first, append=row.size)
+    rows = row[first]
+    rank = np.arange(row.size) - np.repeat(first, counts)
+    if counts.max() > m:  # only the m smallest of a row's new entries can be kept
+        kept = rank < m
+        col, value, rank = col[kept], value[kept], rank[kept]
+        counts = np.minimum(counts, m)
+    group = np.repeat(np.arange(rows.size), counts)
+    pool_v = np.full((rows.size, m + int(counts.max())), np.inf, dtype=np.float32)
     pool_p = np.zeros(pool_v.shape, dtype=np.intp)
-    pool_v[:, m:] = np.inf
-    pool_v[:, :m], pool_p[:, :m] = best[hit], pos[hit]
-    pool_v[q_i, slot], pool_p[q_i, slot] = values[q_i, col], col + offset
+    pool_v[:, :m], pool_p[:, :m] = best[rows], pos[rows]
+    pool_v[group, m + rank], pool_p[group, m + rank] = value, col
     keep = np.argpartition(pool_v, m - 1, axis=1)[:, :m]
-    row = np.arange(hit.size)[:, None]
-    kept = pool_v[row, keep]
-    best[hit], pos[hit] = kept, pool_p[row, keep]
-    threshold[hit] = np.minimum(threshold[hit], kept.max(axis=1))
+    kept_v = np.take_along_axis(pool_v, keep, axis=1)
+    best[rows], pos[rows] = kept_v, np.take_along_axis(pool_p, keep, axis=1)
+    threshold[rows] = np.minimum(threshold[rows], kept_v.max(axis=1))
+
+
+def _row_value_key(row: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """uint64 keys in the order of (row, value): the row above, the float's bits made
+    monotonic below (negative values, from rounding, have their bits flipped)."""
+    bits = np.asarray(value, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    flip = np.where(bits >> np.uint64(31), np.uint64(0xFFFFFFFF), np.uint64(0x80000000))
+    return (row.astype(np.uint64) << np.uint64(32)) | (bits ^ flip)
 
 
 def _spans(start: int, stop: int, step: int) -> list[tuple[int, int]]:

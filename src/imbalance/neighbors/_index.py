@@ -21,7 +21,7 @@ from ._checks import (
     resolve_backend,
     safe_scale,
 )
-from ._common import Backend, Searcher, blocks, fits_float32, row_norms
+from ._common import Backend, Candidates, Searcher, blocks, fits_float32, row_norms
 from ._exact import FaissSearcher, SklearnSearcher
 from ._ivf import ApproximateSearcher
 from ._refine import finish
@@ -172,7 +172,13 @@ class NeighborIndex:
             radius = radius / self._scale
         found = self._searcher.search(Qc, k, own, radius)
         self.algorithm_, self.recall_ = found.algorithm, found.recall
-        idx, d2 = finish(self._X, queries, Qc, found, k, own, self._radius, self._center)
+
+        def retry(rows: np.ndarray, n: int) -> Candidates:
+            return self._searcher.search(Qc[rows], n, None if own is None else own[rows], None)
+
+        idx, d2 = finish(
+            self._X, queries, Qc, found, k, own, self._radius, self._center, retry=retry
+        )
         if return_distance:
             if self._scale == 1.0:
                 return np.sqrt(d2), idx
@@ -317,5 +323,5 @@ def make_searcher(
     if tree or not dense32:
         return SklearnSearcher(Xc, n_jobs, tree)
     if importlib.util.find_spec("faiss") is not None:
-        return FaissSearcher(Xc, n_jobs)
+        return FaissSearcher(Xc, n_jobs, all_pairs=True)
     return BlockSearcher(Xc, n_jobs)

@@ -56,10 +56,21 @@ def median_distances(X: np.ndarray, reference: np.ndarray) -> np.ndarray:
     centre = R.mean(axis=0)
     Rc, Qc = R - centre, Q - centre
     r2 = np.einsum("ij,ij->i", Rc, Rc)
+    half = R.shape[0] // 2
     out = np.empty(Q.shape[0])
     for start, stop in blocks(Q.shape[0], R.shape[0]):
         q = Qc[start:stop]
-        d2 = np.einsum("ij,ij->i", q, q)[:, None] - 2.0 * (q @ Rc.T) + r2[None, :]
-        np.maximum(d2, 0.0, out=d2)
-        out[start:stop] = np.median(np.sqrt(d2, out=d2), axis=1)
+        d2 = q @ Rc.T
+        d2 *= -2.0
+        d2 += np.einsum("ij,ij->i", q, q)[:, None]
+        d2 += r2[None, :]
+        # The middle one or two of each row's squared distances (the lower of two is the
+        # largest left of the upper: one partition, where two kth measured three times
+        # slower); the square root keeps order, so np.median of the distances is the same.
+        d2.partition(half, axis=1)
+        mid = np.sqrt(np.maximum(d2[:, half], 0.0))
+        if R.shape[0] % 2 == 0:
+            low = np.sqrt(np.maximum(d2[:, :half].max(axis=1), 0.0))
+            mid = (low + mid) / 2
+        out[start:stop] = mid
     return out

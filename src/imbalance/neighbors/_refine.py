@@ -2,16 +2,23 @@
 
 Every backend's candidates end here: their distances are recomputed in float64 from the row
 differences and sorted by (distance, position); a proven list whose last distance is not
-clearly below the searcher's bound is searched again in float64 over all rows.
+clearly below the searcher's bound is searched again with more candidates, then, if still
+not proven, in float64 over all rows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
 
 from .._typing import ArrayLike, Matrix
-from ._common import BLOCK_CELLS, U64, Candidates, blocks, row_norms
+from ._common import BLOCK_CELLS, EXTRA, U64, Candidates, blocks, row_norms
+
+# A searcher asked again: the queries at these positions, this many candidates each.
+Retry: TypeAlias = Callable[[np.ndarray, int], Candidates]
 
 
 def finish(
@@ -23,20 +30,43 @@ def finish(
     own: np.ndarray | None,
     radius: float,
     center: np.ndarray | None,
+    retry: Retry | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` nearest rows and squared distances of each query, from a searcher's answer."""
+    """The ``k`` nearest rows and squared distances of each query, from a searcher's answer.
+
+    ``retry(rows, n)`` asks the searcher again for the queries at ``rows`` with ``n``
+    candidates: a list that is not proven is first searched with four times as many (where
+    neighbours crowd together, the k-th and the bound differ by less than the rounding bound;
+    a bound farther out proves them), and only what that leaves is redone in float64.
+    """
     d2 = pair_d2(X, queries, found.indices)
     idx, d2_sorted = sort_pairs(found.indices, d2, k)
     if not found.proven:
         return idx, d2_sorted
-    slack = found.error_scale * (row_norms(Qc) + radius) ** 2
-    unsure = np.flatnonzero(d2_sorted[:, -1] >= found.bound - slack)
+    norms = row_norms(Qc)
+    unsure = _unproven(d2_sorted, found, norms, radius)
+    wide = min(4 * (k + EXTRA), np.shape(X)[0] - (own is not None))
+    if unsure.size and retry is not None and wide > found.indices.shape[1]:
+        more = retry(unsure, wide)
+        again = sort_pairs(more.indices, pair_d2(X, queries[unsure], more.indices), k)
+        still = _unproven(again[1], more, norms[unsure], radius)
+        done = np.setdiff1d(np.arange(unsure.size), still)
+        idx[unsure[done]], d2_sorted[unsure[done]] = again[0][done], again[1][done]
+        unsure = unsure[still]
     if unsure.size:
         own_unsure = None if own is None else own[unsure]
         idx[unsure], d2_sorted[unsure] = exact_rows(
             X, queries[unsure], own_unsure, k, radius, center
         )
     return idx, d2_sorted
+
+
+def _unproven(
+    d2_sorted: np.ndarray, found: Candidates, norms: np.ndarray, radius: float
+) -> np.ndarray:
+    """Positions of the lists whose k-th distance is not clearly below the searcher's bound."""
+    slack = found.error_scale * (norms + radius) ** 2
+    return np.flatnonzero(d2_sorted[:, -1] >= found.bound - slack)
 
 
 def pair_d2(X: Matrix, Q: Matrix, cand: np.ndarray) -> np.ndarray:
