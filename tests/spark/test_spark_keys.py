@@ -113,3 +113,22 @@ def test_many_classes_use_the_map_lookup_and_keep_the_dask_rows(spark):
         rows_of(to_pandas(got)), rows_of(want.compute()), check_dtype=False
     )
     assert to_pandas(got)["label"].value_counts().to_dict() == dict.fromkeys(range(1, 21), 2)
+
+
+@pytest.mark.parametrize("kind", ["string", "double", "boolean"])
+def test_labels_of_every_type_keep_the_dask_rows(spark, kind):
+    pdf = frame(n=300, seed=6)
+    if kind == "string":
+        pdf["label"] = pdf["label"].map({0: "common", 1: "rare", 2: "rarest"})
+    elif kind == "double":
+        pdf["label"] = pdf["label"].astype(np.float64)
+    else:
+        pdf["label"] = pdf["label"] > 0
+    rus = imbalance.spark.RandomUnderSampler(random_state=8, row_id="id")
+    got, _ = rus.fit_resample(spark.createDataFrame(pdf).repartition(2), "label")
+    want, _ = imbalance_dask.RandomUnderSampler(random_state=8, row_id="id").fit_resample(
+        dd.from_pandas(pdf, npartitions=3), "label"
+    )
+    got = to_pandas(got)
+    assert got["label"].value_counts().to_dict() == rus.target_counts_
+    pd.testing.assert_frame_equal(rows_of(got), rows_of(want.compute()), check_dtype=False)
