@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -182,6 +182,12 @@ def test_ldam_gradcheck_and_spatial_dims():
     x=arrays(np.float64, (6, 4), elements=st.floats(-20, 20)),
     y=arrays(np.int64, (6,), elements=st.integers(0, 3)),
     counts=st.lists(st.integers(1, 10_000), min_size=4, max_size=4),
+)
+# found by CI: a float32 log-prior cost float64 logits 3e-7 (the prior now follows their dtype)
+@example(
+    x=np.pad(np.array([[6.0]]), ((0, 5), (0, 3))),
+    y=np.zeros(6, dtype=np.int64),
+    counts=[2, 1, 1, 7031],
 )
 def test_balanced_softmax_equals_logit_adjusted_at_tau_one(x, y, counts):
     logits, target = torch.from_numpy(x), torch.from_numpy(y)
