@@ -94,6 +94,31 @@ def test_the_readme_first_command_compares_the_default_strategies(tmp_path, caps
     assert (tmp_path / "imbalance-report.html").exists()
 
 
+def test_gradient_boosting_recommends_the_estimators_blend(tmp_path, capsys):
+    js = tmp_path / "r.json"
+    args = ["compare", "--dataset", "yeast4", "--model", "hgb", "--metric", "mcc"]
+    code, out, err = _run(
+        [
+            *args,
+            "--strategies",
+            "none,smote,none|smote",
+            "--cv",
+            "3",
+            "--json",
+            js,
+            "--out",
+            tmp_path / "r.html",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    data = json.loads(js.read_text())
+    assert data["strategies"] == ["none", "smote", "none|smote"]
+    assert data["recommendation"]["strategy"] == "none|smote"
+    assert data["recommendation"]["estimator"] == "AutoImbalanceClassifier(model, metric='mcc')"
+    assert "Recommended: none|smote" in " ".join(out.split())
+
+
 @pytest.mark.parametrize("model", ["hgb", "rf"])
 def test_other_models_handle_categories_and_missing_values(messy_csv, tmp_path, capsys, model):
     code, _, err = _run(

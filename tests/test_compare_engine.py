@@ -1,18 +1,29 @@
 """compare_strategies' engine: shared fits, TunedThresholdClassifierCV's thresholds from one sort,
-small minorities, and a recommendation that says what AutoImbalanceClassifier would deploy."""
+the default models' preprocessing on data encoded once, small minorities, blends, and a
+recommendation that says what AutoImbalanceClassifier would deploy."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+from sklearn.pipeline import Pipeline
 
+from imbalance.auto import default_candidates
+from imbalance.calibration import correct_priors
 from imbalance.datasets import load_yeast4
-from imbalance.report import compare_strategies, make_model
+from imbalance.exceptions import InvalidParameterError
+from imbalance.pipeline import ResampledClassifier
+from imbalance.report import compare_strategies, default_strategies, make_model
+from imbalance.report._encoded import EncodedPreprocessing, encode_for_folds
+from imbalance.samplers import SMOTE
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +159,119 @@ def test_parallel_fits_give_the_same_result(yeast):
     assert [{k: v for k, v in r.items() if k not in drop} for r in one.folds] == [
         {k: v for k, v in r.items() if k not in drop} for r in two.folds
     ]
+
+
+def _mixed_frame(n=300, seed=0):
+    """Numbers (one with gaps), integers, text, a pandas category and booleans."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.integers(0, 5, n),
+            "c": rng.choice(["x", "y", "z", "w"], n),
+            "d": pd.Categorical(rng.choice(["p", "q"], n)),
+            "e": rng.random(n) < 0.3,
+        }
+    )
+    frame.loc[rng.random(n) < 0.1, "a"] = np.nan
+    y = (frame["a"].fillna(0) + (frame["c"] == "x") + rng.normal(size=n) > 1.4).astype(int)
+    return frame, y.to_numpy()
+
+
+@pytest.mark.parametrize("kind", ["logistic", "hgb"])
+def test_encoded_preprocessing_gives_the_column_transformers_numbers(kind):
+    X, y = _mixed_frame()
+    model = make_model(X, kind)
+    fast, encoded = encode_for_folds(X, model)
+    assert isinstance(fast[0], EncodedPreprocessing)
+    # category 'w' of column c is absent from training: one-hot ignores it, ordinal says -1
+    train = np.flatnonzero((X["c"] != "w").to_numpy())[:200]
+    val = np.setdiff1d(np.arange(len(y)), train)
+    slow = Pipeline(model.steps[:-1]).fit(X.iloc[train], y[train])
+    ours = fast[0].fit(encoded[train], y[train])
+    for rows in (train, val):
+        expected = slow.transform(X.iloc[rows])
+        got = ours.transform(encoded[rows])
+        assert got.shape == expected.shape and np.array_equal(got, expected, equal_nan=True)
+
+
+def test_comparisons_by_model_name_equal_those_of_the_model_object(yeast):
+    drop = ("fit_seconds", "predict_seconds")
+    X_gaps = yeast[0].copy()
+    X_gaps[::7, 2] = np.nan
+    for X, y in (_mixed_frame(), (X_gaps, yeast[1])):
+        kwargs = {"strategies": ["none", "none+threshold", "ros", "rus+prior"], "cv": 3}
+        by_name = compare_strategies(X, y, estimator="logistic", **kwargs)
+        by_object = compare_strategies(X, y, estimator=make_model(X), **kwargs)
+        assert [{k: v for k, v in r.items() if k not in drop} for r in by_name.folds] == [
+            {k: v for k, v in r.items() if k not in drop} for r in by_object.folds
+        ]
+        assert by_name.recommendation == by_object.recommendation
+
+
+def test_data_the_encoding_cannot_reproduce_keeps_the_column_transformer():
+    X, _ = _mixed_frame()
+    X.loc[3, "c"] = None  # a missing category: the imputer's choice, not reproduced here
+    model = make_model(X)
+    assert encode_for_folds(X, model) == (model, X)
+    as_float32 = np.zeros((4, 2), dtype=np.float32)
+    assert encode_for_folds(as_float32, make_model(as_float32))[1] is as_float32
+
+
+def _blend_reference(X, y, folds, positive=1):
+    """Per fold: the Brier score of the mean of the plain model's probabilities and SMOTE's
+    mapped back to the training fold's priors, fitted here without the engine."""
+    briers = []
+    for train, val in folds:
+        plain = LogisticRegression(max_iter=2000).fit(X[train], y[train])
+        smote = ResampledClassifier(SMOTE(random_state=0), LogisticRegression(max_iter=2000))
+        smote.fit(X[train], y[train])
+        prior = float(np.mean(y[train] == positive))
+        corrected = correct_priors(
+            smote.predict_proba(X[val]), training_priors=[0.5, 0.5], true_priors=[1 - prior, prior]
+        )
+        p = (plain.predict_proba(X[val])[:, 1] + np.asarray(corrected)[:, 1]) / 2
+        briers.append(float(np.mean((p - (y[val] == positive)) ** 2)))
+    return briers
+
+
+def test_a_blend_row_averages_its_members_prior_corrected_probabilities(yeast):
+    X, y = yeast
+    model = LogisticRegression(max_iter=2000)
+    result = compare_strategies(
+        X, y, strategies=["none", "none|smote"], estimator=model, cv=3, scoring="mcc"
+    )
+    assert result.strategies == ["none", "none|smote"]
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    briers = [r["brier"] for r in result.folds if r["strategy"] == "none|smote"]
+    assert briers == pytest.approx(_blend_reference(X, y, folds), abs=1e-12)
+    # a blend is one more candidate for a model whose estimator chooses
+    rec = result.recommendation
+    assert set(rec["scores"]) == {"none", "none|smote"} and "strategies=" in rec["estimator"]
+
+
+def test_gradient_boosting_is_recommended_the_estimators_default_blend(yeast):
+    X, y = yeast
+    model = make_model(X, "hgb")
+    assert default_strategies(X, model)[-1] == "none|smote"
+    assert "none|smote" not in default_strategies(X, make_model(X))
+    assert default_candidates(model, X) == ["none|smote"]
+    result = compare_strategies(
+        X, y, strategies=["none", "smote", "none|smote"], estimator="hgb", cv=3, scoring="mcc"
+    )
+    rec = result.recommendation
+    assert rec["strategy"] == "none|smote" and rec["calibration"] == "prior"
+    assert rec["estimator"] == "AutoImbalanceClassifier(model, metric='mcc')"
+    assert "the estimator's default for this model" in rec["reason"]
+    assert 0 < rec["threshold"] < 1
+
+
+def test_bad_blends_are_explained(yeast):
+    X, y = yeast
+    for spec, words in (
+        ("none|none+threshold", "without '+prior' or '+threshold'"),
+        ("none|enn", "'enn' must be"),
+        ("none|", "joins two or more different strategies"),
+    ):
+        with pytest.raises(InvalidParameterError, match=re.escape(words)):
+            compare_strategies(X, y, strategies=["none", spec], cv=3)

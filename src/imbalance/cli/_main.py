@@ -187,7 +187,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, str]:
 def _run_compare(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from ..report import compare_strategies, make_model
+    from ..report import compare_strategies
 
     console = _console()
     X, y, name = _load(args)
@@ -206,7 +206,6 @@ def _run_compare(args: argparse.Namespace) -> int:
             f"--model {args.model} is a regressor and the target holds class labels; use "
             "logistic, hgb or rf (or --task regression for a continuous target)."
         )
-    model = make_model(X, args.model or "logistic", random_state=args.seed)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("cross-validating", total=None)
 
@@ -217,7 +216,7 @@ def _run_compare(args: argparse.Namespace) -> int:
             X,
             y,
             strategies=strategies,
-            estimator=model,
+            estimator=args.model or "logistic",  # make_model's, on X encoded once
             cv=args.cv,
             scoring=args.metric or "balanced_accuracy",
             n_jobs=args.n_jobs,

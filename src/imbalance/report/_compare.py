@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import StratifiedKFold
 
@@ -17,11 +18,15 @@ from ..auto._candidates import (
     Strategy,
     adapt_neighbours,
     parse_strategies,
+    split_model,
     with_sampler,
 )
 from ..auto._fold_fits import FoldOutput
+from ..auto._search import Blend
 from ..exceptions import InvalidDataError, InvalidParameterError
+from ._blends import blend_output, split_blends
 from ._curves import calibration_bins, confusion_counts
+from ._encoded import encode_for_folds
 from ._engine import apply_after, run_fits, tuned_column, tuned_threshold
 from ._metrics import METRICS, compute_metrics
 from ._models import categorical_columns, make_model
@@ -34,6 +39,9 @@ __all__ = ["DEFAULT_STRATEGIES", "compare_strategies", "default_strategies"]
 # balanced accuracy: balanced accuracy)
 _TUNED_METRIC = {"g_mean": "g_mean", "f1": "f1", "mcc": "mcc"}
 
+Row: TypeAlias = Strategy | Blend
+"""A row of the comparison: a strategy, or a blend of strategies' probabilities."""
+
 DEFAULT_STRATEGIES = (
     "none",
     "none+threshold",
@@ -45,16 +53,44 @@ DEFAULT_STRATEGIES = (
 )
 
 
-def default_strategies(X: ArrayLike) -> list[str]:
-    """The default set: SMOTE only when every feature is numeric (it interpolates)."""
+def default_strategies(X: ArrayLike, estimator: Estimator | None = None) -> list[str]:
+    """The default set: SMOTE only when every feature is numeric (it interpolates); with
+    gradient boosting (``HistGradientBoostingClassifier``, alone or last in a pipeline) and
+    SMOTE, also the blend ``"none|smote"``, what :class:`~imbalance.auto.AutoImbalanceClassifier`
+    deploys by default for that model.
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import HistGradientBoostingClassifier
+    >>> from imbalance.report import default_strategies
+    >>> default_strategies([[0.5, 1.0]])
+    ['none', 'none+threshold', 'weights', 'rus', 'rus+prior', 'ros', 'smote']
+    >>> default_strategies([[0.5, 1.0]], HistGradientBoostingClassifier())[-2:]
+    ['smote', 'none|smote']
+    """
     import imbalance.samplers as samplers
 
     numeric_only = not categorical_columns(X)
-    return [
+    names = [
         s
         for s in DEFAULT_STRATEGIES
         if s != "smote" or (numeric_only and hasattr(samplers, SAMPLER_NAMES["smote"]))
     ]
+    clf = split_model(estimator)[1] if estimator is not None else None
+    if isinstance(clf, HistGradientBoostingClassifier) and "smote" in names:
+        names.append("none|smote")
+    return names
+
+
+def _deployed_by_default(model: Estimator, X: ArrayLike) -> str | None:
+    """The candidate AutoImbalanceClassifier deploys for this model without choosing (its
+    default when that is one candidate: the blend ``none|smote`` for gradient boosting)."""
+    from ..auto import default_candidates
+
+    if not isinstance(split_model(model)[1], HistGradientBoostingClassifier):
+        return None  # the estimator chooses among its candidates for every other model
+    candidates = default_candidates(model, X)
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def compare_strategies(
@@ -62,7 +98,7 @@ def compare_strategies(
     y: Target,
     *,
     strategies: Sequence[Any] | dict[str, Any] | None = None,
-    estimator: Estimator | None = None,
+    estimator: Estimator | str | None = None,
     cv: int = 5,
     scoring: str = "balanced_accuracy",
     n_jobs: int | None = None,
@@ -83,10 +119,16 @@ def compare_strategies(
     strategies : list or dict, default=None
         Names (``"none"``, ``"weights"``, ``"rus"``, ``"ros"``, ``"smote"``, ... each optionally
         with ``"+prior"`` or ``"+threshold"``), sampler objects, or a dict {name: either}.
-        Default: :func:`default_strategies`.
-    estimator : classifier, default=None
-        The model; a scikit-learn Pipeline's preprocessing runs before the sampler. Default:
-        logistic regression with imputation, scaling and one-hot encoding (:func:`make_model`).
+        Names joined by ``|`` (``"none|smote"``) are a blend: the mean of the members'
+        probabilities, each corrected to the true priors, as AutoImbalanceClassifier blends
+        them (the members are fitted once, shared with their own rows).
+        Default: :func:`default_strategies` for this X and model.
+    estimator : classifier or {"logistic", "hgb", "rf"}, default=None
+        The model; a scikit-learn Pipeline's preprocessing runs before the sampler. A name
+        is :func:`make_model`'s model of that kind for this X, whose preprocessing runs on X
+        encoded once (the same numbers as fitting it fold by fold, in a fraction of the time).
+        Default: ``"logistic"`` (imputation, scaling and one-hot encoding, then logistic
+        regression).
     cv : int, default=5
         Number of stratified folds (shuffled with ``random_state``).
     scoring : str, default="balanced_accuracy"
@@ -130,37 +172,52 @@ def compare_strategies(
     classes = np.asarray(target.classes)
     positive = classes[int(np.argmin(target.counts))]
     _check_folds(target.class_counts, cv)
-    model = make_model(X, random_state=random_state) if estimator is None else estimator
-    parsed = parse_strategies(
-        default_strategies(X) if strategies is None else strategies, random_state
-    )
+    model, fit_model, X_fit = _model(X, estimator, random_state)
+    specs = default_strategies(X, model) if strategies is None else strategies
+    plain, blends, slots = split_blends(specs, random_state)
+    parsed = parse_strategies(plain, random_state) if plain or not blends else []
     folds = list(
         StratifiedKFold(cv, shuffle=True, random_state=random_state).split(
             np.zeros(n_samples), y_arr
         )
     )
     _check_thresholds(parsed, len(classes))
-    parsed, notes = _adapt_to_folds(parsed, y_arr, folds)
+    members = [m for b in blends for m in b.members]
+    adapted, notes = _adapt_to_folds([*parsed, *members], y_arr, folds)
+    rows = _rows(slots, adapted[: len(parsed)], blends, adapted[len(parsed) :], notes)
     groups: dict[str, Strategy] = {}
-    for s in parsed:
-        groups.setdefault(s.fit_key, s)
-    tuned = {s.fit_key for s in parsed if s.after == "threshold"}
-    outer, inner = run_fits(groups, tuned, model, X, y_arr, folds, random_state, n_jobs, progress)
-    parsed = _drop_failed(parsed, [*outer.items(), *inner.items()], notes)
-    records, oof = _assemble(parsed, outer, inner, y_arr, folds, classes, positive, scoring)
+    for row in rows:
+        for s in row.members if isinstance(row, Blend) else (row,):
+            groups.setdefault(s.fit_key, s)
+    tuned = {s.fit_key for s in rows if isinstance(s, Strategy) and s.after == "threshold"}
+    outer, inner = run_fits(
+        groups, tuned, fit_model, X_fit, y_arr, folds, random_state, n_jobs, progress
+    )
+    rows = _drop_failed(rows, [*outer.items(), *inner.items()], notes)
+    records, oof = _assemble(rows, outer, inner, y_arr, folds, classes, positive, scoring)
     result = ComparisonResult(
         dataset=_describe(dataset_name, target, n_features, positive),
         metric=scoring,
-        strategies=[s.name for s in parsed],
+        strategies=[s.name for s in rows],
         folds=records,
-        curves={s.name: _curves(y_arr, oof[s.name], classes, positive) for s in parsed},
+        curves={s.name: _curves(y_arr, oof[s.name], classes, positive) for s in rows},
         settings={"model": _describe_model(model), "cv": cv, "random_state": random_state},
         notes=notes,
     )
     result.recommendation = recommend_with_estimator(
-        result, parsed, outer, y_arr, classes, positive
+        result, rows, outer, y_arr, classes, positive, _deployed_by_default(model, X)
     )
     return result
+
+
+def _model(
+    X: ArrayLike, estimator: Estimator | str | None, random_state: int | None
+) -> tuple[Estimator, Estimator, ArrayLike]:
+    """(the model reported, the model fitted fold by fold, the X it is fitted on)."""
+    if estimator is not None and not isinstance(estimator, str):
+        return estimator, estimator, X
+    model = make_model(X, estimator or "logistic", random_state=random_state)
+    return (model, *encode_for_folds(X, model))
 
 
 def _check_thresholds(parsed: list[Strategy], n_classes: int) -> None:
@@ -173,40 +230,73 @@ def _check_thresholds(parsed: list[Strategy], n_classes: int) -> None:
 
 def _adapt_to_folds(
     parsed: list[Strategy], y: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]]
-) -> tuple[list[Strategy], list[str]]:
+) -> tuple[list[Strategy | None], list[str]]:
     """SMOTE-family samplers with neighbour counts that the smallest training folds allow
-    (inner tuning folds included); a strategy is left out only when no count would do."""
+    (inner tuning folds included), None where no count would do; and notes (each once)."""
     notes: list[str] = []
     smallest = min(int(np.min(np.unique(y[train], return_counts=True)[1])) for train, _ in folds)
     inner = (smallest * 2) // 3  # the training part of three inner folds
-    out = []
+    out: list[Strategy | None] = []
     for s in parsed:
         if s.base != "sampler":
             out.append(s)
             continue
         rows = inner if s.after == "threshold" else smallest
         sampler, note = adapt_neighbours(s.sampler, rows)
-        if note is not None:
+        if note is not None and f"{s.name}: {note}" not in notes:
             notes.append(f"{s.name}: {note}")
-        if sampler is not None:
-            out.append(with_sampler(s, sampler))
-    if not out:
-        raise InvalidDataError("no strategy is left to compare: " + " ".join(notes))
+        out.append(None if sampler is None else with_sampler(s, sampler))
     return out, notes
 
 
+def _rows(
+    slots: list[str | None],
+    parsed: list[Strategy | None],
+    blends: list[Blend],
+    members: list[Strategy | None],
+    notes: list[str],
+) -> list[Row]:
+    """The rows in the order given: strategies, and blends with their adapted members; a
+    blend whose member is left out is left out too."""
+    adapted = iter(members)
+    by_name: dict[str, Blend | None] = {}
+    for b in blends:
+        kept = [next(adapted) for _ in b.members]
+        if any(m is None for m in kept):
+            notes.append(f"{b.name} left out: a member is.")
+            by_name[b.name] = None
+        else:
+            by_name[b.name] = Blend(b.name, tuple(m for m in kept if m is not None))
+    plain = iter(parsed)
+    rows: list[Row] = []
+    for slot in slots:
+        row = next(plain) if slot is None else by_name[slot]
+        if row is not None:
+            rows.append(row)
+    names = [r.name for r in rows]
+    if len(set(names)) != len(names):
+        raise InvalidParameterError(f"strategy names must be unique; got {names}.")
+    if not rows:
+        raise InvalidDataError("no strategy is left to compare: " + " ".join(notes))
+    return rows
+
+
+def _keys(row: Row) -> list[str]:
+    """The fit keys a row's numbers come from."""
+    return [m.fit_key for m in row.members] if isinstance(row, Blend) else [row.fit_key]
+
+
 def _drop_failed(
-    parsed: list[Strategy], outputs: list[tuple[tuple[Any, ...], FoldOutput]], notes: list[str]
-) -> list[Strategy]:
+    rows: list[Row], outputs: list[tuple[tuple[Any, ...], FoldOutput]], notes: list[str]
+) -> list[Row]:
     """Strategies whose sampler could not resample a training fold are left out, with a
     note; a comparison fails only when nothing is left."""
     errors = {ident[0]: out.error for ident, out in outputs if out.error}
     kept = []
-    for s in parsed:
-        if s.fit_key in errors:
-            notes.append(
-                f"{s.name} left out: a training fold could not be resampled: {errors[s.fit_key]}"
-            )
+    for s in rows:
+        failed = [errors[key] for key in _keys(s) if key in errors]
+        if failed:
+            notes.append(f"{s.name} left out: a training fold could not be resampled: {failed[0]}")
         else:
             kept.append(s)
     if not kept:
@@ -215,7 +305,7 @@ def _drop_failed(
 
 
 def _assemble(
-    parsed: list[Strategy],
+    rows: list[Row],
     outer: dict[tuple[str, int], FoldOutput],
     inner: dict[tuple[str, int, int], FoldOutput],
     y: np.ndarray,
@@ -227,17 +317,22 @@ def _assemble(
     metric = _TUNED_METRIC.get(scoring, "balanced_accuracy")
     column = tuned_column(metric, positive, classes)
     records: list[dict[str, Any]] = []
-    oof = {s.name: np.full((len(y), len(classes)), np.nan) for s in parsed}
-    for s in parsed:
+    oof = {s.name: np.full((len(y), len(classes)), np.nan) for s in rows}
+    for s in rows:
         for k in range(len(folds)):
-            out = outer[(s.fit_key, k)]
-            seconds = out.fit_seconds
-            threshold = None
-            if s.after == "threshold":
-                tuning = [v for (key, f, _), v in inner.items() if key == s.fit_key and f == k]
-                threshold = tuned_threshold(metric, column, classes, y, tuning)
-                seconds += sum(t.fit_seconds + t.predict_seconds for t in tuning)
-            proba, pred, used = apply_after(s, out, threshold, column)
+            outs = [outer[(key, k)] for key in _keys(s)]
+            out = outs[0]
+            seconds = sum(o.fit_seconds for o in outs)
+            if isinstance(s, Blend):
+                proba, pred = blend_output(outs)
+                used = 0.5
+            else:
+                threshold = None
+                if s.after == "threshold":
+                    tuning = [v for (key, f, _), v in inner.items() if key == s.fit_key and f == k]
+                    threshold = tuned_threshold(metric, column, classes, y, tuning)
+                    seconds += sum(t.fit_seconds + t.predict_seconds for t in tuning)
+                proba, pred, used = apply_after(s, out, threshold, column)
             y_val = y[out.val]
             records.append(
                 {
@@ -246,7 +341,7 @@ def _assemble(
                     **compute_metrics(y_val, proba, pred, classes, positive),
                     "threshold": used,
                     "fit_seconds": seconds,
-                    "predict_seconds": out.predict_seconds,
+                    "predict_seconds": sum(o.predict_seconds for o in outs),
                     "confusion": confusion_counts(y_val, pred, classes),
                 }
             )

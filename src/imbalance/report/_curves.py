@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import confusion_matrix
 
 from .._typing import ArrayLike
 from ..exceptions import InvalidDataError, InvalidParameterError
@@ -125,5 +124,19 @@ def confusion_counts(y_true: ArrayLike, y_pred: ArrayLike, classes: ArrayLike) -
     >>> confusion_counts([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], classes=[0, 1])
     [[1, 1], [1, 2]]
     """
-    matrix = confusion_matrix(np.asarray(y_true), np.asarray(y_pred), labels=np.asarray(classes))
+    labels = np.asarray(classes)
+    true, pred = _positions(np.asarray(y_true), labels), _positions(np.asarray(y_pred), labels)
+    both = (true >= 0) & (pred >= 0)  # rows of other labels are not counted (as scikit-learn)
+    k = len(labels)
+    matrix = np.bincount(true[both] * k + pred[both], minlength=k * k).reshape(k, k)
     return [[int(v) for v in row] for row in matrix]
+
+
+def _positions(values: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each value's position in ``labels``, -1 for a value not among them."""
+    if labels.dtype.kind != "O" and values.dtype.kind != "O":
+        order = np.argsort(labels, kind="stable")
+        at = np.minimum(np.searchsorted(labels[order], values), len(labels) - 1)
+        return np.where(labels[order][at] == values, order[at], -1)
+    index = {v: i for i, v in enumerate(labels.tolist())}
+    return np.array([index.get(v, -1) for v in values.tolist()], dtype=np.int64)
