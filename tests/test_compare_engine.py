@@ -254,6 +254,9 @@ def test_gradient_boosting_is_recommended_the_estimators_default_blend(yeast):
     X, y = yeast
     model = make_model(X, "hgb")
     assert default_strategies(X, model)[-1] == "none|smote"
+    # the estimator leaves class weights out for gradient boosting (10-100x slower fits)
+    assert "weights" not in default_strategies(X, model)
+    assert "weights" in default_strategies(X, make_model(X))
     assert "none|smote" not in default_strategies(X, make_model(X))
     assert default_candidates(model, X) == ["none|smote"]
     result = compare_strategies(

@@ -55,9 +55,10 @@ DEFAULT_STRATEGIES = (
 
 def default_strategies(X: ArrayLike, estimator: Estimator | None = None) -> list[str]:
     """The default set: SMOTE only when every feature is numeric (it interpolates); with
-    gradient boosting (``HistGradientBoostingClassifier``, alone or last in a pipeline) and
-    SMOTE, also the blend ``"none|smote"``, what :class:`~imbalance.auto.AutoImbalanceClassifier`
-    deploys by default for that model.
+    gradient boosting (``HistGradientBoostingClassifier``, alone or last in a pipeline) no class
+    weights (its binning of weighted rows makes fits 10-100x slower, and the estimator leaves
+    them out too) and, with SMOTE, the blend ``"none|smote"``, what
+    :class:`~imbalance.auto.AutoImbalanceClassifier` deploys by default for that model.
 
     Examples
     --------
@@ -65,8 +66,8 @@ def default_strategies(X: ArrayLike, estimator: Estimator | None = None) -> list
     >>> from imbalance.report import default_strategies
     >>> default_strategies([[0.5, 1.0]])
     ['none', 'none+threshold', 'weights', 'rus', 'rus+prior', 'ros', 'smote']
-    >>> default_strategies([[0.5, 1.0]], HistGradientBoostingClassifier())[-2:]
-    ['smote', 'none|smote']
+    >>> default_strategies([[0.5, 1.0]], HistGradientBoostingClassifier())
+    ['none', 'none+threshold', 'rus', 'rus+prior', 'ros', 'smote', 'none|smote']
     """
     import imbalance.samplers as samplers
 
@@ -77,8 +78,10 @@ def default_strategies(X: ArrayLike, estimator: Estimator | None = None) -> list
         if s != "smote" or (numeric_only and hasattr(samplers, SAMPLER_NAMES["smote"]))
     ]
     clf = split_model(estimator)[1] if estimator is not None else None
-    if isinstance(clf, HistGradientBoostingClassifier) and "smote" in names:
-        names.append("none|smote")
+    if isinstance(clf, HistGradientBoostingClassifier):
+        names.remove("weights")
+        if "smote" in names:
+            names.append("none|smote")
     return names
 
 
