@@ -6,9 +6,9 @@ import html
 import math
 from typing import Any
 
-from ._html import _CSS, _WIDE
 from ._regression_plots import regression_figures
 from ._regression_result import RegressionComparisonResult
+from ._style import _CSS, _WIDE
 
 __all__ = ["regression_html", "regression_markdown", "regression_terminal"]
 
