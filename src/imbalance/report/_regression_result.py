@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ._result import dumps_json
+from ._result import ResultExports
 
 __all__ = ["REGRESSION_METRICS", "RegressionComparisonResult", "recommend_regression"]
 
@@ -17,7 +16,7 @@ _TIMINGS = ("fit_seconds", "predict_seconds")
 
 
 @dataclass
-class RegressionComparisonResult:
+class RegressionComparisonResult(ResultExports):
     """Everything a regression comparison measured; renderers only read it.
 
     Attributes
@@ -93,32 +92,6 @@ class RegressionComparisonResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the summary included), ready for ``json.dumps``."""
         return {"task": "regression", **asdict(self), "summary": self.summary()}
-
-    def to_json(self, path: str | Path | None = None) -> str:
-        """The result as strict JSON text (an undefined number is ``null``); written to ``path``
-        when given."""
-        text = dumps_json(self.to_dict())
-        if path is not None:
-            Path(path).write_text(text)
-        return text
-
-    def to_frame(self) -> Any:
-        """Per-fold records as a pandas DataFrame (one row per strategy and fold)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.folds)
-
-    def summary_frame(self) -> Any:
-        """Mean and standard deviation per strategy as a pandas DataFrame."""
-        import pandas as pd
-
-        rows = []
-        for name, metrics in self.summary().items():
-            row: dict[str, Any] = {"strategy": name}
-            for key, stats in metrics.items():
-                row[f"{key}_mean"], row[f"{key}_std"] = stats["mean"], stats["std"]
-            rows.append(row)
-        return pd.DataFrame(rows).set_index("strategy")
 
 
 def _stats(values: list[float]) -> dict[str, float]:
