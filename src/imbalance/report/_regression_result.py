@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ._result import ResultExports
+from ._result import summary_table, write_json
 
 __all__ = ["REGRESSION_METRICS", "RegressionComparisonResult", "recommend_regression"]
 
@@ -16,7 +17,7 @@ _TIMINGS = ("fit_seconds", "predict_seconds")
 
 
 @dataclass
-class RegressionComparisonResult(ResultExports):
+class RegressionComparisonResult:
     """Everything a regression comparison measured; renderers only read it.
 
     Attributes
@@ -92,6 +93,21 @@ class RegressionComparisonResult(ResultExports):
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the summary included), ready for ``json.dumps``."""
         return {"task": "regression", **asdict(self), "summary": self.summary()}
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The result as strict JSON text (an undefined number is ``null``); written to ``path``
+        when given."""
+        return write_json(self.to_dict(), path)
+
+    def to_frame(self) -> Any:
+        """Per-fold records as a pandas DataFrame (one row per strategy and fold)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.folds)
+
+    def summary_frame(self) -> Any:
+        """Mean and standard deviation per strategy as a pandas DataFrame."""
+        return summary_table(self.summary())
 
 
 def _stats(values: list[float]) -> dict[str, float]:

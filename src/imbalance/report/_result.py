@@ -41,46 +41,29 @@ def dumps_json(data: Any) -> str:
     return json.dumps(_json_safe(data), indent=2, default=str, allow_nan=False)
 
 
-class ResultExports:
-    """What both comparison results export: JSON text and pandas frames of their records."""
+def write_json(data: dict[str, Any], path: str | Path | None) -> str:
+    """Strict JSON text of a result's ``to_dict()``, written to ``path`` when given."""
+    text = dumps_json(data)
+    if path is not None:
+        Path(path).write_text(text)
+    return text
 
-    folds: list[dict[str, Any]]
 
-    def to_dict(self) -> dict[str, Any]:
-        raise NotImplementedError
+def summary_table(summary: dict[str, dict[str, dict[str, float]]]) -> Any:
+    """A result's ``summary()`` as a pandas DataFrame: ``<metric>_mean`` / ``_std`` columns."""
+    import pandas as pd
 
-    def summary(self) -> dict[str, dict[str, dict[str, float]]]:
-        raise NotImplementedError
-
-    def to_json(self, path: str | Path | None = None) -> str:
-        """The result as strict JSON text (an undefined number is ``null``); written to ``path``
-        when given."""
-        text = dumps_json(self.to_dict())
-        if path is not None:
-            Path(path).write_text(text)
-        return text
-
-    def to_frame(self) -> Any:
-        """Per-fold records as a pandas DataFrame (one row per strategy and fold)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.folds)
-
-    def summary_frame(self) -> Any:
-        """Mean and standard deviation per strategy as a pandas DataFrame."""
-        import pandas as pd
-
-        rows = []
-        for name, metrics in self.summary().items():
-            row: dict[str, Any] = {"strategy": name}
-            for key, stats in metrics.items():
-                row[f"{key}_mean"], row[f"{key}_std"] = stats["mean"], stats["std"]
-            rows.append(row)
-        return pd.DataFrame(rows).set_index("strategy")
+    rows = []
+    for name, metrics in summary.items():
+        row: dict[str, Any] = {"strategy": name}
+        for key, stats in metrics.items():
+            row[f"{key}_mean"], row[f"{key}_std"] = stats["mean"], stats["std"]
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("strategy")
 
 
 @dataclass
-class ComparisonResult(ResultExports):
+class ComparisonResult:
     """Everything a comparison measured; renderers only read it.
 
     Attributes
@@ -151,6 +134,21 @@ class ComparisonResult(ResultExports):
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the summary included), ready for ``json.dumps``."""
         return {**asdict(self), "summary": self.summary()}
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The result as strict JSON text (an undefined number is ``null``); written to ``path``
+        when given."""
+        return write_json(self.to_dict(), path)
+
+    def to_frame(self) -> Any:
+        """Per-fold records as a pandas DataFrame (one row per strategy and fold)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.folds)
+
+    def summary_frame(self) -> Any:
+        """Mean and standard deviation per strategy as a pandas DataFrame."""
+        return summary_table(self.summary())
 
 
 def recommend(result: ComparisonResult) -> dict[str, Any]:
