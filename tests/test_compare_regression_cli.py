@@ -101,7 +101,8 @@ def test_integer_labels_with_three_values_stay_classification(tmp_path, capsys):
     )
     assert code == 0, err
     data = json.loads(js.read_text())
-    assert "task" not in data and [c for c, _ in data["dataset"]["class_counts"]] == [0, 1, 2]
+    assert data["task"] == "classification"
+    assert [c for c, _ in data["dataset"]["class_counts"]] == [0, 1, 2]
 
 
 def test_task_overrides_the_detection(tmp_path, capsys):

@@ -80,6 +80,7 @@ def test_curves_and_serialisation(result):
         assert len(pr["precision"]) == len(pr["recall"]) <= 200
         assert len(cal["prob_pred"]) == len(cal["prob_true"]) > 0
     data = json.loads(result.to_json())
+    assert data["task"] == "classification"  # as the regression result says "regression"
     assert data["summary"]["rus"]["brier"]["mean"] == pytest.approx(
         result.summary()["rus"]["brier"]["mean"]
     )

@@ -133,7 +133,7 @@ class ComparisonResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (the summary included), ready for ``json.dumps``."""
-        return {**asdict(self), "summary": self.summary()}
+        return {"task": "classification", **asdict(self), "summary": self.summary()}
 
     def to_json(self, path: str | Path | None = None) -> str:
         """The result as strict JSON text (an undefined number is ``null``); written to ``path``
