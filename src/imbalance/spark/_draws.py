@@ -31,7 +31,7 @@ from .._partitioned._kernels import ClassDraw, Threshold, WindowSummary, label_c
 from .._partitioned._plan import find_cuts
 from .._partitioned._select import drawn_keys, window_task
 from ..exceptions import ResamplingError
-from ._frames import ID, SparkData, ids_in_batch, row_ids
+from ._frames import ID, SparkData, row_ids
 
 __all__ = ["drawn_multiplicity", "keyed"]
 
@@ -67,11 +67,11 @@ def _drawn_classes(
 
 
 def _summaries(data: SparkData, classes: list[Any], draws: list[ClassDraw], seed: int) -> DataFrame:
-    label, row_id, offsets = data.label, data.row_id, data.offsets
+    label = data.label
 
     def summarise(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
-            ids = ids_in_batch(batch[ID], row_id, offsets)
+            ids = batch[ID]
             found = window_task(batch[label], ids, 0, classes, draws, seed)
             yield pd.DataFrame(
                 [
@@ -144,8 +144,6 @@ def _cuts(
 def _multiplicity_udf(
     data: SparkData, classes: list[Any], draws: list[ClassDraw], seed: int
 ) -> Any:
-    row_id, offsets = data.row_id, data.offsets
-
     def times_drawn(
         labels: pd.Series, ids: pd.Series, t: pd.Series, k: pd.Series, n: pd.Series
     ) -> pd.Series:
@@ -159,7 +157,7 @@ def _multiplicity_udf(
         numbers = n.to_numpy(dtype=np.int64)
         for code, i in zip(present.tolist(), first.tolist(), strict=True):
             cuts[code] = (float(times[i]), int(keys_as_u64[i]), int(numbers[i]))
-        keys = drawn_keys(codes, ids_in_batch(ids, row_id, offsets), 0, seed, draws)
+        keys = drawn_keys(codes, ids, 0, seed, draws)
         return pd.Series(multiplicity(keys, codes, draws, cuts))
 
     # pyspark's stubs know only the deprecated functionType= form of pandas_udf

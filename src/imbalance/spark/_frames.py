@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -25,7 +24,7 @@ from .._partitioned._plan import merge_counts
 from .._typing import ArrayLike, Target
 from ..exceptions import DataTypeError, InvalidDataError, InvalidParameterError
 
-__all__ = ["SparkData", "as_spark_data", "count_pass", "positions", "row_ids"]
+__all__ = ["SparkData", "as_spark_data", "count_pass", "row_ids"]
 
 # Helper columns added to a DataFrame while it is resampled (dropped from every result).
 ID = "__imbalance_id__"
@@ -160,19 +159,13 @@ def _check_classes(label: str, classes: list[Any]) -> None:
         )
 
 
-def positions(mid: pd.Series, offsets: np.ndarray) -> pd.Series:
-    """Global positions of rows from their ``monotonically_increasing_id()``."""
-    raw = mid.to_numpy(dtype=np.int64)
-    return pd.Series(offsets[raw >> 33] + (raw & _LOW33), index=mid.index)
-
-
 def row_ids(data: SparkData) -> Column:
-    """The column the kernels key rows by: ``row_id``, or Spark's partition-and-row id."""
+    """The column the kernels key rows by: ``row_id``, or each row's global position,
+    ``offsets[p] + i`` computed by Spark from ``monotonically_increasing_id()`` = ``(p << 33) + i``
+    (no Python, no shuffle)."""
     if data.row_id is not None:
         return F.col(data.row_id)
-    return F.monotonically_increasing_id()
-
-
-def ids_in_batch(ids: pd.Series, data_row_id: str | None, offsets: np.ndarray) -> pd.Series:
-    """A batch's ids as the kernels take them: the ``row_id`` values, or global positions."""
-    return ids if data_row_id is not None else positions(ids, offsets)
+    mid = F.monotonically_increasing_id()
+    offsets = F.array(*[F.lit(int(o)).cast("long") for o in data.offsets])
+    partition = (F.shiftright(mid, 33) + 1).cast("int")
+    return F.element_at(offsets, partition) + mid.bitwiseAND(F.lit(_LOW33))

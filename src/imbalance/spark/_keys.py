@@ -27,7 +27,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from .._partitioned._kernels import ClassDraw
-from ._frames import SparkData
+from ._frames import SparkData, row_ids
 
 __all__ = ["id_column", "key_column", "subset_rows"]
 
@@ -36,7 +36,6 @@ _GOAL = "__imbalance_goal__"
 _NONE, _ALL, _SUBSET = 0, 1, 2
 _FEW_CLASSES = 16
 _BELOW, _CANDS, _CUT = "__imbalance_below__", "__imbalance_cands__", "__imbalance_cut__"
-_LOW33 = (1 << 33) - 1
 _SIGN = -(1 << 63)
 _LONG_MAX = (1 << 63) - 1
 _INTEGER_IDS = (T.ByteType, T.ShortType, T.IntegerType, T.LongType)
@@ -65,14 +64,11 @@ def _signed(bits: int) -> int:
 
 def id_column(data: SparkData) -> Column | None:
     """Each row's 64-bit id as a long column, or None for string ids (hashed by pandas)."""
-    if data.row_id is not None:
-        if not isinstance(data.df.schema[data.row_id].dataType, _INTEGER_IDS):
-            return None
-        return F.col(data.row_id).cast("long")
-    mid = F.monotonically_increasing_id()
-    offsets = F.array(*[F.lit(int(o)).cast("long") for o in data.offsets])
-    partition = (F.shiftright(mid, 33) + 1).cast("int")
-    return F.element_at(offsets, partition) + mid.bitwiseAND(F.lit(_LOW33))
+    if data.row_id is not None and not isinstance(
+        data.df.schema[data.row_id].dataType, _INTEGER_IDS
+    ):
+        return None
+    return row_ids(data).cast("long")
 
 
 def key_column(ids: Column, seed: int) -> Column:

@@ -13,7 +13,7 @@ from pyspark.sql import types as T
 from .._partitioned._kernels import normal_noise
 from .._partitioned._select import PartitionedTarget, partition_keys
 from ..exceptions import InvalidDataError
-from ._frames import ID, SparkData, ids_in_batch
+from ._frames import ID, SparkData
 
 __all__ = ["numeric_columns", "smoothed"]
 
@@ -32,10 +32,8 @@ def numeric_columns(data: SparkData) -> list[str]:
 
 
 def _noise_udf(data: SparkData, seed: int, column: int) -> Any:
-    row_id, offsets = data.row_id, data.offsets
-
     def noise(ids: pd.Series, repeat: pd.Series) -> pd.Series:
-        keys = partition_keys(len(ids), ids_in_batch(ids, row_id, offsets), 0, seed)
+        keys = partition_keys(len(ids), ids, 0, seed)
         return pd.Series(normal_noise(keys, repeat.to_numpy(), column))
 
     # pyspark's stubs know only the deprecated functionType= form of pandas_udf

@@ -31,7 +31,7 @@ from ..neighbors import BACKENDS
 from ..samplers import SMOTE as InMemorySMOTE
 from ._base import SparkSampler
 from ._draws import keyed
-from ._frames import ID, SparkData, ids_in_batch
+from ._frames import ID, SparkData
 
 __all__ = ["SMOTE"]
 
@@ -186,7 +186,7 @@ def _vector_columns(df: DataFrame) -> list[str]:
 
 def _gathered(data: SparkData, local: Sampler, goals: dict[Any, int], spare: Label) -> DataFrame:
     """The synthetic rows, from one ``applyInPandas`` group holding the grown classes."""
-    label, row_id, offsets = data.label, data.row_id, data.offsets
+    label = data.label
     features, vectors = data.features, _vector_columns(data.df)
     rows = keyed(data).filter(F.col(label).isin(list(goals)))
     for v in vectors:
@@ -202,7 +202,7 @@ def _gathered(data: SparkData, local: Sampler, goals: dict[Any, int], spare: Lab
     columns = list(data.columns)
 
     def synthesise_group(part: pd.DataFrame) -> pd.DataFrame:
-        order = ids_in_batch(part[ID], row_id, offsets)
+        order = part[ID]
         part = part.iloc[np.argsort(order.to_numpy(), kind="stable")]
         X_loc = _expand(part[features].reset_index(drop=True), vectors)
         X_syn, y_syn = synthesise(local, X_loc, part[label].to_numpy(), goals, spare)
